@@ -1,0 +1,100 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import cdktfJson from "../cdktf.json";
+import { NETWORK_OUTPUTS } from "../stacks/contracts";
+import { STACK_DIR_TO_PROJECT_ROOT } from "../stacks/constructs/state-backend";
+import { synthPlatform, withDev } from "./support/synth";
+
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("portable, deterministic output", () => {
+  it("two syntheses in different folders and working directories are byte-identical", () => {
+    const a = synthPlatform();
+    const cwd = process.cwd();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "other-machine-"));
+    process.chdir(elsewhere);
+    let b;
+    try {
+      b = synthPlatform();
+    } finally {
+      process.chdir(cwd);
+    }
+    const ta = readTree(a.outdir);
+    const tb = readTree(b.outdir);
+    expect([...ta.keys()].sort()).toEqual([...tb.keys()].sort());
+    for (const [file, text] of ta) expect(tb.get(file), file).toBe(text);
+  });
+
+  it("contains no absolute path of the machine that synthesized it", () => {
+    const s = synthPlatform();
+    const markers = [process.cwd(), os.tmpdir(), os.homedir(), s.outdir, path.resolve(__dirname, "..")];
+    for (const [file, text] of readTree(s.outdir)) {
+      for (const m of markers) expect(text.includes(m), `${file} contains ${m}`).toBe(false);
+      expect(text, file).not.toMatch(/"\/(home|root|tmp|Users|work)\//);
+    }
+  });
+});
+
+describe("state backends", () => {
+  it("local state lives at state/<env>/<stack>.tfstate relative to the project, from the stack's working directory", () => {
+    expect(cdktfJson.output).toBe("cdktf.out");
+    // cdktf.out/stacks/<stack> is three folders below the project root.
+    expect(STACK_DIR_TO_PROJECT_ROOT).toBe("../../..");
+    const s = synthPlatform();
+    expect(s.stack("network").terraform.backend).toEqual({ local: { path: "../../../state/dev/network.tfstate" } });
+    expect(path.normalize(path.join("cdktf.out/stacks/network", "../../../state/dev/network.tfstate"))).toBe(path.join("state", "dev", "network.tfstate"));
+  });
+
+  it("S3 state is encrypted, locked and keyed by environment and stack", () => {
+    const s = synthPlatform(withDev({ state: { backend: "s3", bucket: "team-tf-state", keyPrefix: "platform", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abcd-1234" } }));
+    expect(s.stack("network").terraform.backend).toEqual({
+      s3: {
+        bucket: "team-tf-state",
+        key: "platform/dev/network.tfstate",
+        region: "us-east-1",
+        encrypt: true,
+        kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abcd-1234",
+        use_lockfile: true,
+      },
+    });
+  });
+});
+
+describe("outputs", () => {
+  it("are named for humans, described, and not sensitive", () => {
+    const s = synthPlatform();
+    const outputs = s.stack("network").output!;
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(NETWORK_OUTPUTS).map((o) => o.name).sort());
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(["vpc_id", "public_subnet_ids", "private_subnet_ids", "availability_zones"]));
+    for (const [name, o] of Object.entries(outputs)) {
+      expect(name).not.toMatch(/cross-stack/);
+      expect(o.sensitive, name).toBe(false);
+      expect(o.description, name).toBeTruthy();
+    }
+    expect(outputs.vpc_id.value).toBe("${aws_vpc.vpc.id}");
+  });
+});
+
+describe("providers", () => {
+  it("pin the AWS provider with a fully qualified source and tag everything", () => {
+    const s = synthPlatform(withDev({ platform: { tags: { owner: "team-a" } } }));
+    expect(s.stack("network").terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "6.25.0" });
+    expect(s.stack("network").provider!.aws[0]).toMatchObject({
+      region: "us-east-1",
+      default_tags: [{ tags: { "eks-mesh-platform/environment": "dev", "eks-mesh-platform/stack": "network", owner: "team-a" } }],
+    });
+  });
+});

@@ -1,0 +1,139 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, availableEnvironments, loadConfig, parseConfig } from "../config/load";
+import { withDev } from "./support/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** The message a refused config produces (fails the test if it is accepted). */
+function refusal(input: unknown): string {
+  try {
+    parseConfig(input, "test.json");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("config was accepted but should have been refused");
+}
+
+describe("defaults", () => {
+  it("accepts an empty config and resolves every default", () => {
+    const c = parseConfig({});
+    expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {} });
+    expect(c.state).toEqual({ backend: "local", directory: "state" });
+    expect(c.network.cidr).toBe("10.0.0.0/16");
+    expect(c.network.azCount).toBe(2);
+    expect(c.network.natGateways).toBe("single");
+    expect(c.network.flowLogs).toEqual({ enabled: true, retentionDays: 365, trafficType: "ALL" });
+    expect(c.network.vpcEndpoints).toEqual({ s3: false, ecr: false, sts: false, logs: false });
+  });
+
+  it("computes subnet CIDRs from the VPC block: private /19s first, then public /24s", () => {
+    const c = parseConfig({});
+    expect(c.network.privateSubnetCidrs).toEqual(["10.0.0.0/19", "10.0.32.0/19"]);
+    expect(c.network.publicSubnetCidrs).toEqual(["10.0.64.0/24", "10.0.65.0/24"]);
+    const three = parseConfig({ network: { cidr: "172.20.0.0/16", azCount: 3 } });
+    expect(three.network.privateSubnetCidrs).toEqual(["172.20.0.0/19", "172.20.32.0/19", "172.20.64.0/19"]);
+    expect(three.network.publicSubnetCidrs).toEqual(["172.20.96.0/24", "172.20.97.0/24", "172.20.98.0/24"]);
+  });
+
+  it("takes the zone count from explicit zones", () => {
+    const c = parseConfig({ network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
+    expect(c.network.azCount).toBe(3);
+  });
+
+  it("defaults the S3 backend's region to the platform region", () => {
+    const c = parseConfig({ platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state" } });
+    expect(c.state).toMatchObject({ backend: "s3", bucket: "team-state", region: "eu-west-1", keyPrefix: "eks-mesh-platform" });
+  });
+});
+
+describe("refused configs name the field, the problem and what is allowed", () => {
+  it.each([
+    ["malformed VPC CIDR", { network: { cidr: "10.0.0.0/33" } }, 'network.cidr: "10.0.0.0/33" is not an IPv4 CIDR block (expected a.b.c.d/n); write it like "10.0.0.0/16"'],
+    ["VPC CIDR with host bits", { network: { cidr: "10.0.1.0/16" } }, 'network.cidr: "10.0.1.0/16" has host bits set; the block starts at 10.0.0.0/16'],
+    ["VPC too large", { network: { cidr: "10.0.0.0/8" } }, 'network.cidr: "10.0.0.0/8" has prefix /8; AWS allows VPC blocks from /16 to /28'],
+    ["public VPC range", { network: { cidr: "8.8.0.0/16" } }, 'network.cidr: "8.8.0.0/16" is not in a private range'],
+    ["fewer than 2 AZs", { network: { azCount: 1 } }, "network.azCount: 1 is too small; network.azCount must be from 2 to 6"],
+    ["one explicit zone", { network: { availabilityZones: ["us-east-1a"] } }, "network.availabilityZones: lists 1 zone; EKS needs subnets in at least 2 availability zones"],
+    ["subnets that do not fit", { network: { cidr: "10.0.0.0/20", azCount: 3 } }, "network.cidr: 3 private /19 and 3 public /24 subnets do not fit in 10.0.0.0/20; use a larger VPC block or larger prefix lengths (smaller subnets)"],
+    [
+      "overlapping subnets",
+      { network: { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"], privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"] } },
+      'network.privateSubnetCidrs[0]: "10.0.1.0/24" overlaps 10.0.1.0/24 (publicSubnetCidrs.1); subnets must not overlap',
+    ],
+    [
+      "subnet outside the VPC",
+      { network: { publicSubnetCidrs: ["10.1.0.0/24", "10.0.1.0/24"] } },
+      'network.publicSubnetCidrs[0]: "10.1.0.0/24" is not inside the VPC block 10.0.0.0/16; use a subnet of it',
+    ],
+    ["wrong number of subnets", { network: { publicSubnetCidrs: ["10.0.200.0/24"] } }, "network.publicSubnetCidrs: lists 1 subnets but the VPC spans 2 availability zones; give exactly one per zone"],
+    ["unknown key", { network: { nat: "single" } }, "network.nat: unknown key; allowed keys here: cidr, azCount, availabilityZones,"],
+    ["unknown top-level key", { netwrok: {} }, "netwrok: unknown key; allowed keys here: platform, state, network, cluster, mesh, workloads"],
+    ["bad NAT mode", { network: { natGateways: "two" } }, 'network.natGateways: "two" is not a NAT mode; use "single", "per-az" or "none"'],
+    ["name AWS would reject", { platform: { name: "My_Platform" } }, 'platform.name: "My_Platform" is not a valid platform name; use lower-case letters, digits and hyphens'],
+    ["name too long", { platform: { name: "averyveryverylongname" } }, 'platform.name: "averyveryverylongname" is longer than 16 characters'],
+    ["bad region", { platform: { region: "us-east" } }, 'platform.region: "us-east" is not an AWS region name; use one like "us-east-1"'],
+    ["reserved tag key", { platform: { tags: { "aws:owner": "x" } } }, 'platform.tags.aws:owner: tag key "aws:owner" uses the reserved "aws:" prefix; choose another key'],
+    ["bad bucket name", { state: { backend: "s3", bucket: "Team_State" } }, 'state.bucket: "Team_State" is not a valid S3 bucket name'],
+    ["unknown backend", { state: { backend: "gcs" } }, 'state.backend: unknown backend "gcs"; use "local" (default) or "s3"'],
+    ["absolute local state path", { state: { backend: "local", directory: "/var/state" } }, 'state.directory: "/var/state" must be a path inside the project'],
+    ["bad log retention", { network: { flowLogs: { retentionDays: 10 } } }, "network.flowLogs.retentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14"],
+    ["ECR endpoints without S3", { network: { vpcEndpoints: { ecr: true } } }, "network.vpcEndpoints.ecr: needs vpcEndpoints.s3 too"],
+    ["no NAT and no endpoints", { network: { natGateways: "none" } }, 'network.natGateways: "none" leaves private subnets without a way to pull images'],
+  ])("%s", (_name, input, message) => {
+    const text = refusal(input);
+    expect(text).toContain("Invalid configuration in test.json:");
+    expect(text).toContain(message);
+    expect(text).toContain("Nothing was synthesized");
+  });
+
+  it("lists every bad field at once", () => {
+    const text = refusal({ network: { cidr: "nope", natGateways: "two" }, platform: { region: "x" } });
+    expect(text.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(3);
+  });
+});
+
+describe("environment selection", () => {
+  it("ships dev and prod environments", () => {
+    expect(availableEnvironments()).toEqual(expect.arrayContaining(["dev", "prod"]));
+  });
+
+  it("defaults to dev and picks another with PLATFORM_ENV", () => {
+    expect(loadConfig({}).file).toBe(path.join("config", "environments", "dev.ts"));
+    const prod = loadConfig({ PLATFORM_ENV: "prod" });
+    expect(prod.config.platform.environment).toBe("prod");
+    expect(prod.config.state.backend).toBe("s3");
+    expect(prod.config.network.azCount).toBe(3);
+  });
+
+  it("refuses an unknown environment and lists the known ones", () => {
+    expect(() => loadConfig({ PLATFORM_ENV: "qa" })).toThrow(/PLATFORM_ENV=qa names no environment; use one of dev, .*prod/);
+  });
+
+  it("reads a JSON file named by PLATFORM_CONFIG", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cfg-")), "team.json");
+    fs.writeFileSync(file, JSON.stringify(withDev({ network: { natGateways: "per-az" } })));
+    expect(loadConfig({ PLATFORM_CONFIG: file }).config.network.natGateways).toBe("per-az");
+  });
+});
+
+describe("synth with a bad config (the real entry point)", () => {
+  it("exits non-zero with the message and writes no cdktf.out", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-synth-"));
+    const file = path.join(dir, "bad.json");
+    fs.writeFileSync(file, JSON.stringify({ network: { cidr: "10.0.0.0/33" } }));
+    const outdir = path.join(dir, "cdktf.out");
+    const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "main.ts")], {
+      cwd: dir,
+      env: { ...process.env, PLATFORM_CONFIG: file, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('network.cidr: "10.0.0.0/33" is not an IPv4 CIDR block');
+    expect(fs.readdirSync(dir).sort()).toEqual(["bad.json"]);
+  });
+});

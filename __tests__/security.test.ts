@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import * as path from "node:path";
+import { formatFindings, scanStacks, skipReasonIn } from "../scripts/security-scan";
+import { synthPlatform, withDev } from "./support/synth";
+
+describe("Checkov scan of every synthesized stack", () => {
+  it.each([
+    ["default (dev)", withDev()],
+    ["everything on (3 zones, NAT per zone, endpoints, S3 backend)", withDev({
+      state: { backend: "s3", bucket: "team-tf-state" },
+      network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
+    })],
+    ["unpinned zones", { network: { azCount: 2 } }],
+  ])("%s: no failed check that is not skipped in code with a reason", (_name, input) => {
+    const s = synthPlatform(input);
+    const report = scanStacks(path.join(s.outdir, "stacks"));
+    expect(report.parsingErrors).toEqual([]);
+    expect(formatFindings(report.failed)).toBe("");
+    for (const skip of report.skipped) expect(skip.skipReason!.length).toBeGreaterThan(20);
+    // The scan really looked at the network: flow logs and the default SG are checked and pass.
+    const passed = report.passedChecks.map((p) => p.checkId);
+    expect(passed).toEqual(expect.arrayContaining(["CKV2_AWS_11", "CKV2_AWS_12", "CKV_AWS_158", "CKV_AWS_7"]));
+  });
+});
+
+describe("skip comments", () => {
+  const text = ['{', '  "//": {', '    "checkov": [', '      "checkov:skip=CKV_AWS_1,CKV_AWS_2:because the thing is managed elsewhere"', '    ]', '  },', '  "a": 1', '}'].join("\n");
+  it("apply inside the block's line range, to the listed ids, with their reason", () => {
+    expect(skipReasonIn(text, "CKV_AWS_2", [1, 8])).toBe("because the thing is managed elsewhere");
+    expect(skipReasonIn(text, "CKV_AWS_3", [1, 8])).toBeUndefined();
+    expect(skipReasonIn(text, "CKV_AWS_1", [5, 8])).toBeUndefined();
+  });
+  it("without a reason do not count", () => {
+    expect(skipReasonIn('"checkov:skip=CKV_AWS_1:"', "CKV_AWS_1", [1, 1])).toBeUndefined();
+  });
+});

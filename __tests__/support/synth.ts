@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { parseConfig } from "../../config/load";
+import type { PlatformConfig, PlatformConfigInput } from "../../config/schema";
+import devConfig from "../../config/environments/dev";
+import { buildPlatform } from "../../stacks/app";
+
+/** A synthesized stack's cdk.tf.json. */
+export type StackJson = {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+  terraform: Record<string, any>;
+  provider?: Record<string, unknown[]>;
+  [key: string]: unknown;
+};
+
+export interface Synthesized {
+  readonly outdir: string;
+  readonly config: PlatformConfig;
+  readonly manifest: { stacks: Record<string, { dependencies: string[]; workingDirectory: string; synthesizedStackPath: string }> };
+  stack(name: string): StackJson;
+  /** Every resource of a type in a stack, by construct ID. */
+  resources(stack: string, type: string): Record<string, Record<string, any>>;
+  /** One resource by type and construct ID; throws a readable error when absent. */
+  resource(stack: string, type: string, id: string): Record<string, any>;
+  data(stack: string, type: string): Record<string, Record<string, any>>;
+}
+
+/** Deep-merges a partial config over the shipped dev environment, so tests state only what they change. */
+export function withDev(overrides: PlatformConfigInput = {}): PlatformConfigInput {
+  return merge(devConfig as Record<string, unknown>, overrides as Record<string, unknown>) as PlatformConfigInput;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Synthesizes every stack for a config (default: the dev environment) into a temp folder. */
+export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: string): Synthesized {
+  const config = parseConfig(input, "test config");
+  const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-synth-"));
+  const app = new App({ outdir: dir });
+  buildPlatform(app, config);
+  app.synth();
+  const cache = new Map<string, StackJson>();
+  const stack = (name: string): StackJson => {
+    if (!cache.has(name)) {
+      const file = path.join(dir, "stacks", name, "cdk.tf.json");
+      if (!fs.existsSync(file)) throw new Error(`stack "${name}" was not synthesized`);
+      cache.set(name, JSON.parse(fs.readFileSync(file, "utf8")));
+    }
+    return cache.get(name)!;
+  };
+  return {
+    outdir: dir,
+    config,
+    manifest: JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")),
+    stack,
+    resources: (s, type) => (stack(s).resource?.[type] ?? {}) as Record<string, Record<string, any>>,
+    resource: (s, type, id) => {
+      const r = stack(s).resource?.[type]?.[id];
+      if (!r) throw new Error(`${s}: no ${type}.${id}; have ${Object.keys(stack(s).resource?.[type] ?? {}).join(", ") || "none"}`);
+      return r as Record<string, any>;
+    },
+    data: (s, type) => (stack(s).data?.[type] ?? {}) as Record<string, Record<string, any>>,
+  };
+}
+
+/** Parses an IAM policy document written as a JSON string in cdk.tf.json. */
+export function policyOf(json: string): { Statement: Array<Record<string, any>> } {
+  return JSON.parse(json);
+}

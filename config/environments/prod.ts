@@ -1,0 +1,15 @@
+import { defineConfig } from "../define";
+
+// A production-shaped example: three zones, a NAT gateway per zone, private endpoints
+// for image pulls and AWS APIs, and team state in S3 (create the bucket with the
+// bootstrap stack first; see the README).
+export default defineConfig({
+  platform: { name: "eksmesh", environment: "prod", region: "us-east-1", tags: { owner: "platform-team" } },
+  state: { backend: "s3", bucket: "eksmesh-terraform-state", keyPrefix: "eks-mesh-platform" },
+  network: {
+    cidr: "10.20.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    natGateways: "per-az",
+    vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true },
+  },
+});

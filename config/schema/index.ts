@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { clusterSchema } from "./cluster";
+import { meshSchema } from "./mesh";
+import { networkSchema } from "./network";
+import { platformSchema } from "./platform";
+import { stateSchema } from "./state";
+import { workloadsSchema } from "./workloads";
+
+/**
+ * The whole platform's configuration. Every field has a default that suits a small dev
+ * environment, so `{}` is a valid config; an environment file overrides what it needs.
+ */
+export const platformConfigSchema = z
+  .strictObject({
+    platform: platformSchema,
+    state: stateSchema,
+    network: networkSchema,
+    cluster: clusterSchema,
+    mesh: meshSchema,
+    workloads: workloadsSchema,
+  })
+  .transform((c) => ({
+    ...c,
+    // Resolved here so stacks never re-default anything.
+    state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
+  }));
+
+/** What an environment file writes: every field optional, checked by the schema. */
+export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
+/** The validated, fully resolved configuration the stacks receive. */
+export type PlatformConfig = z.output<typeof platformConfigSchema>;
+export type StateSettings = PlatformConfig["state"];

@@ -1,0 +1,53 @@
+import type { PlatformSettings } from "../config/schema/platform";
+
+/** The four platform stacks, in deploy order. Stack names are what `cdktf deploy <stack>` takes. */
+export const STACK_ORDER = ["network", "cluster", "mesh", "workloads"] as const;
+export type StackName = (typeof STACK_ORDER)[number];
+
+/**
+ * Every AWS name and tag the platform creates comes from here, so a rename is one edit
+ * and no two stacks can disagree on what a thing is called.
+ */
+export class Naming {
+  constructor(private readonly platform: PlatformSettings) {}
+
+  /** `<name>-<environment>`, e.g. "eksmesh-dev". Also the EKS cluster name. */
+  get prefix(): string {
+    return `${this.platform.name}-${this.platform.environment}`;
+  }
+
+  /** `<prefix>-<purpose>`, e.g. "eksmesh-dev-flow-logs". */
+  name(purpose: string): string {
+    return `${this.prefix}-${purpose}`;
+  }
+
+  /** A name for an object Kubernetes or AWS limits to `max` characters: truncated, never split mid-word silently. */
+  bounded(purpose: string, max: number): string {
+    const full = this.name(purpose);
+    if (full.length > max) {
+      throw new Error(`derived name "${full}" is longer than ${max} characters; shorten platform.name or platform.environment`);
+    }
+    return full;
+  }
+
+  /** KMS alias name for a key of the given purpose. */
+  kmsAlias(purpose: string): string {
+    return `alias/${this.name(purpose)}`;
+  }
+
+  /** CloudWatch log group path for the given purpose. */
+  logGroup(purpose: string): string {
+    return `/${this.platform.name}/${this.platform.environment}/${purpose}`;
+  }
+
+  /** Tags every resource of a stack carries: platform's, then the user's, then the stack's. */
+  tags(stack: string): Record<string, string> {
+    return {
+      "eks-mesh-platform/project": this.platform.name,
+      "eks-mesh-platform/environment": this.platform.environment,
+      "eks-mesh-platform/managed-by": "cdktf",
+      ...this.platform.tags,
+      "eks-mesh-platform/stack": stack,
+    };
+  }
+}

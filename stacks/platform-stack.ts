@@ -1,0 +1,47 @@
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { PlatformConfig } from "../config/schema";
+import { type Contract, type ContractValues, readOutputs } from "./contracts";
+import { configureBackend, remoteState } from "./constructs/state-backend";
+import { Naming, type StackName } from "./naming";
+
+export interface PlatformStackProps {
+  /** The validated, resolved configuration. */
+  readonly config: PlatformConfig;
+}
+
+/**
+ * What every platform stack shares: its backend (from config), the AWS provider with the
+ * platform's default tags, and typed reads of upstream stacks' outputs.
+ */
+export abstract class PlatformStack extends TerraformStack {
+  readonly naming: Naming;
+  readonly config: PlatformConfig;
+
+  protected constructor(scope: Construct, readonly stackName: StackName, props: PlatformStackProps) {
+    super(scope, stackName);
+    this.config = props.config;
+    this.naming = new Naming(props.config.platform);
+    configureBackend(this, stackName, props.config.state, props.config.platform.environment);
+    new AwsProvider(this, "aws", {
+      region: props.config.platform.region,
+      defaultTags: [{ tags: this.naming.tags(stackName) }],
+    });
+    this.qualifyProviderSource("aws", "hashicorp/aws");
+  }
+
+  /**
+   * cdktf writes provider sources as the bare type ("aws"), which OpenTofu resolves
+   * ambiguously (opentofu #2402); write the namespace explicitly.
+   */
+  protected qualifyProviderSource(provider: string, source: string): void {
+    this.addOverride(`terraform.required_providers.${provider}.source`, source);
+  }
+
+  /** Typed outputs of an upstream stack, read from its state through this stack's backend. */
+  protected upstream<C extends Contract>(stack: StackName, contract: C): ContractValues<C> {
+    const remote = remoteState(this, stack, this.config.state, this.config.platform.environment);
+    return readOutputs(remote, contract);
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["__tests__/**/*.test.ts"],
+    // Synth of four stacks plus Checkov takes seconds, not milliseconds.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // Two cores on CI: forks keep memory per worker bounded and isolate process.env.
+    pool: "forks",
+  },
+});
