@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
+import { checkAcrossSections } from "./cross-checks";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -19,6 +20,7 @@ export const platformConfigSchema = z
     mesh: meshSchema,
     workloads: workloadsSchema,
   })
+  .superRefine((c, ctx) => checkAcrossSections(c, ctx))
   .transform((c) => ({
     ...c,
     // Resolved here so stacks never re-default anything.
