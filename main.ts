@@ -38,7 +38,7 @@ function main(): void {
     }
     throw e;
   }
-  console.error(`Synthesized ${path.basename(outdir)} from ${source.file}`);
+  console.log(`Synthesized ${path.basename(outdir)} from ${source.file}`);
 }
 
 main();

@@ -11,12 +11,9 @@
  * why this stack creates none.
  */
 import { Construct } from "constructs";
-import { Fn, LocalBackend, TerraformElement, TerraformOutput, TerraformStack, Token } from "cdktf";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { LocalBackend, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -25,6 +22,10 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { AwsContext } from "./constructs/aws-context";
+import { skipCheck } from "./constructs/checkov";
+import { PlatformKmsKey } from "./constructs/kms-key";
+import { STACK_DIR_TO_PROJECT_ROOT } from "./constructs/state-backend";
 
 export interface BootstrapStackProps {
   /** AWS region of the bucket; the S3 backend config of every stack must name the same. */
@@ -45,29 +46,10 @@ export interface BootstrapStackProps {
  * (`cdktf.out/stacks/bootstrap/`), so it lands at `<project>/state/bootstrap.tfstate`
  * on any machine. cdktf's default would be an absolute path of the machine that synthesized.
  */
-export const BOOTSTRAP_STATE_PATH = "../../../state/bootstrap.tfstate";
+export const BOOTSTRAP_STATE_PATH = `${STACK_DIR_TO_PROJECT_ROOT}/state/bootstrap.tfstate`;
 
 /** Old state versions kept this long after being superseded: enough to roll back a bad apply. */
 export const NONCURRENT_VERSION_DAYS = 90;
-
-/** Checkov reads skips from the resource's "//" comment (checkov #4634, terraform-cdk #3609). */
-interface CheckovSkip {
-  id: string;
-  comment: string;
-}
-const checkovSkips = new WeakMap<TerraformElement, CheckovSkip[]>();
-
-/**
- * Records that a Checkov check does not apply to this resource, with the reason,
- * in the resource's "//" comment of cdk.tf.json.
- * Stand-in with the signature of stacks/constructs/checkov.ts's skipCheck, to be swapped for it.
- */
-export function skipCheck(resource: TerraformElement, checkId: string, reason: string): void {
-  const skips = checkovSkips.get(resource) ?? [];
-  skips.push({ id: checkId, comment: reason });
-  checkovSkips.set(resource, skips);
-  resource.addOverride("//.checkov.skip", skips);
-}
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -82,36 +64,17 @@ export class BootstrapStack extends TerraformStack {
 
     new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
     new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.tags }] });
+    // cdktf writes the bare "aws", which OpenTofu resolves ambiguously (opentofu #2402).
+    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
 
-    const partition = new DataAwsPartition(this, "partition");
-    const account = new DataAwsCallerIdentity(this, "account");
-
-    // The account's own root may manage the key; IAM policies then grant use of it.
-    // AWS applies the same default without a policy, but scanners cannot see a default.
-    // Written inline rather than as an aws_iam_policy_document: in a key policy
-    // Resource "*" means this key, which IAM-policy checks would misread.
-    const keyPolicy = Fn.jsonencode({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "AccountAdministersKeyThroughIam",
-          Effect: "Allow",
-          Principal: { AWS: `arn:${partition.partition}:iam::${account.accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-      ],
-    });
-
-    this.key = new KmsKey(this, "tfstate_key", {
+    const context = new AwsContext(this, "aws-context", props.region);
+    this.key = new PlatformKmsKey(this, "tfstate_key", {
+      context,
       description: `Encrypts the Terraform state in s3://${props.bucketName}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: keyPolicy,
-      // Losing the key makes every stack's state unreadable.
-      lifecycle: { preventDestroy: true },
-    });
-    new KmsAlias(this, "tfstate_key_alias", { name: kmsKeyAlias, targetKeyId: this.key.keyId });
+      alias: kmsKeyAlias,
+    }).key;
+    // Losing the key makes every stack's state unreadable.
+    this.key.lifecycle = { preventDestroy: true };
 
     this.bucket = new S3Bucket(this, "tfstate_bucket", {
       bucket: props.bucketName,
@@ -188,7 +151,7 @@ export class BootstrapStack extends TerraformStack {
       value: this.key.arn,
       // With encrypt = true and no kms_key_id the S3 backend asks for SSE-S3 (AES256) on
       // every write, overriding the bucket's KMS default: backends must name this key.
-      description: "KMS key for the state: set it as every S3 backend's kms_key_id",
+      description: "KMS key for the state: set it as the config's state.kmsKeyArn (the S3 backend's kms_key_id)",
     });
   }
 }

@@ -1,9 +1,158 @@
 import type { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { ResolvedService, TableAccess } from "../apps";
+import { ec2Scheduling } from "../config/schema/cross-checks";
+import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
+import { MESH_ROUTING } from "./constructs/app-mesh-routing";
+import { AwsContext } from "./constructs/aws-context";
+import { WorkloadTable } from "./constructs/dynamodb-table";
+import { WorkloadRepository } from "./constructs/ecr-repository";
+import { PlatformKmsKey } from "./constructs/kms-key";
+import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
+import { Microservice } from "./constructs/microservice";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
-/** Placeholder: the workloads stack is built in its own issue. */
+/** DynamoDB actions per access level: item and query APIs only, never table administration. */
+export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+  write: ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+  readwrite: [
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:UpdateItem",
+  ],
+};
+
+/**
+ * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init
+ * container with the NET_ADMIN capability (iptables redirection), which both "baseline"
+ * and "restricted" reject; "privileged" is the strictest level injected pods pass. The
+ * application containers meet "restricted", and warn/audit at "restricted" report any pod
+ * that does not (docs/workloads.md, "Pod security").
+ */
+export const POD_SECURITY_LABELS = {
+  "pod-security.kubernetes.io/enforce": "privileged",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+} as const;
+
+/**
+ * The catalog's services on the cluster (issue 5): namespaces joined to the mesh, one IRSA
+ * role per service with exactly its tables, Deployments per version, Services,
+ * autoscalers, disruption budgets, an ALB for the public ones, the mesh routing, and the
+ * ECR repositories and DynamoDB tables the catalog names. Deployed after the mesh stack.
+ */
 export class WorkloadsStack extends PlatformStack {
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, "workloads", props);
+    const config = this.config;
+    const catalog = config.workloads.app;
+    const region = config.platform.region;
+
+    const cluster = this.upstream("cluster", CLUSTER_OUTPUTS);
+    const mesh = this.upstream("mesh", MESH_OUTPUTS);
+    configureKubernetesProviders(this, { cluster, region });
+    const context = new AwsContext(this, "aws-context", region);
+    const routing = MESH_ROUTING[config.mesh.implementation];
+
+    // Tables: one customer key for all of them; each role may use it only through DynamoDB.
+    const tableNames = Object.keys(catalog.tables);
+    const tableKey = tableNames.length
+      ? new PlatformKmsKey(this, "tables-key", { context, description: `Encrypts the ${this.naming.prefix} workload DynamoDB tables`, alias: this.naming.kmsAlias("workload-tables") })
+      : undefined;
+    const tables = new Map(
+      tableNames.map((name) => [
+        name,
+        new WorkloadTable(this, `table-${name}`, {
+          name: this.naming.name(name),
+          table: catalog.tables[name],
+          kmsKeyArn: tableKey!.key.arn,
+          allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
+        }).table,
+      ]),
+    );
+
+    // ECR repositories: one per distinct `{ ecr }` name across services and versions.
+    const repoNames = [...new Set(catalog.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image ?? s.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])))];
+    const ecrKey = repoNames.length
+      ? new PlatformKmsKey(this, "images-key", { context, description: `Encrypts the ${this.naming.prefix} workload images`, alias: this.naming.kmsAlias("workload-images") })
+      : undefined;
+    const repos = new Map(
+      repoNames.map((name) => [
+        name,
+        new WorkloadRepository(this, `repository-${name}`, { name: `${this.naming.prefix}/${name}`, kmsKeyArn: ecrKey!.key.arn, keepImages: config.workloads.ecr.keepImages }).repository,
+      ]),
+    );
+    const imageOf = (image: ResolvedService["image"]) =>
+      "ecr" in image ? { ref: `${repos.get(image.ecr)!.repositoryUrl}:${image.tag}`, source: "ecr" as const } : { ref: image.external, source: "external" as const };
+
+    // Namespaces, in the order the catalog names them.
+    const namespaces = new Map<string, NamespaceV1>();
+    for (const s of catalog.services) {
+      if (namespaces.has(s.namespace)) continue;
+      const ns = new NamespaceV1(this, `namespace-${s.namespace}`, {
+        metadata: { name: s.namespace, labels: { ...routing.namespaceLabels(mesh.meshName), ...POD_SECURITY_LABELS } },
+      });
+      ns.overrideLogicalId(`namespace-${s.namespace}`);
+      namespaces.set(s.namespace, ns);
+    }
+
+    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+
+    let ingressHostname = "";
+    for (const s of catalog.services) {
+      const statements: DataAwsIamPolicyDocumentStatement[] = [];
+      const tableEntries = Object.entries(s.tables);
+      tableEntries.forEach(([name, access]) => {
+        const arn = tables.get(name)!.arn;
+        statements.push({ sid: `Table${pascal(name)}${pascal(access)}`, actions: TABLE_ACTIONS[access], resources: [arn, `${arn}/index/*`] });
+      });
+      if (tableEntries.length && tableKey) {
+        const writes = tableEntries.some(([, a]) => a !== "read");
+        statements.push({
+          sid: "TableKeyThroughDynamoDbOnly",
+          actions: ["kms:Decrypt", "kms:DescribeKey", ...(writes ? ["kms:Encrypt", "kms:GenerateDataKey"] : [])],
+          resources: [tableKey.key.arn],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`dynamodb.${region}.amazonaws.com`] }],
+        });
+      }
+      statements.push(...rendered.sidecarStatements(s));
+
+      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name]));
+      const svc = new Microservice(this, `service-${s.name}`, {
+        service: s,
+        namespace: namespaces.get(s.namespace)!.metadata.name,
+        images: Object.fromEntries(s.versions.map((v) => [v.name, imageOf(v.image ?? s.image)])),
+        roleName: this.naming.bounded(`svc-${s.name}`, 64),
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        statements,
+        platformEnv,
+        scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
+        versionDependencies: (version) => rendered.versionDependencies(s.name, version),
+        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
+      });
+      if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
+
+      const repo = [s.image, ...s.versions.map((v) => v.image ?? s.image)].find((i): i is { ecr: string; tag: string } => "ecr" in i);
+      publishOutputs(this, serviceOutputs(s.name), {
+        namespace: namespaces.get(s.namespace)!.metadata.name,
+        roleArn: svc.role.role.arn,
+        repositoryUrl: repo ? repos.get(repo.ecr)!.repositoryUrl : "",
+      });
+    }
+    publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
   }
+}
+
+function pascal(s: string): string {
+  return s.replace(/(^|[-_])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 }

@@ -1,7 +1,177 @@
 import type { z } from "zod";
+import { CATALOG_FILES, type ResolvedCatalog, type ResolvedService } from "../../apps";
+import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
+import type { WorkloadsSettings } from "./workloads";
 
 /**
- * Rules that span config sections (e.g. every Fargate service's namespace is covered by
- * a Fargate profile). Called once on the parsed config; add issues with their full path.
+ * Rules and resolution that span config sections. The catalog (workloads) decides which
+ * services run on Fargate; the cluster creates whatever Fargate profiles the resolved
+ * config holds. So the profiles for catalog services are GENERATED here from the catalog
+ * and merged into `cluster.fargateProfiles`: the two can never disagree.
+ *
+ * - Generated profiles are named `workloads-<n>`, each with at most
+ *   FARGATE_LIMITS.selectorsPerProfile selectors `{ namespace, labels: { COMPUTE_LABEL: "fargate" } }`.
+ *   Fargate pods carry that label, EC2 pods carry `COMPUTE_LABEL: "ec2"`, so an EC2 pod in
+ *   the same namespace is never captured by Fargate.
+ * - Namespaces appear in the order the catalog first names them, so appending a service
+ *   in a new namespace appends a selector instead of reshuffling every profile (a profile's
+ *   selectors cannot change in place: a change replaces it, containers-roadmap #2577).
+ * - A namespace whose Fargate pods a user-written profile already covers gets no
+ *   generated selector (two matching profiles would overlap, containers-roadmap #1465).
+ * - Coverage is then checked against the merged set, user-written profiles included.
  */
-export function checkAcrossSections(_config: unknown, _ctx: z.RefinementCtx): void {}
+
+/** Name prefix reserved for the profiles generated from the catalog. */
+export const GENERATED_PROFILE_PREFIX = "workloads-";
+
+/** The sections these rules read (the parsed config before cross-section resolution). */
+export interface CrossSections {
+  readonly cluster: { readonly fargateProfiles: Record<string, FargateProfile>; readonly nodeGroups: Record<string, NodeGroupSettings> };
+  readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean } } };
+  readonly workloads: WorkloadsSettings;
+}
+
+/** Labels on every pod of a service version (what Fargate selectors and node selectors see). */
+export function podLabels(service: Pick<ResolvedService, "name" | "placement">, version: string): Record<string, string> {
+  return { app: service.name, version, [COMPUTE_LABEL]: service.placement };
+}
+
+/** Labels the nodes of a group carry: the platform's two plus the group's own. */
+export function nodeGroupLabels(name: string, group: Pick<NodeGroupSettings, "labels">): Record<string, string> {
+  return { ...group.labels, [COMPUTE_LABEL]: "ec2", [NODE_GROUP_LABEL]: name };
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** The first Fargate selector that captures a pod, if any. */
+function capturingSelector(profiles: Record<string, FargateProfile>, namespace: string, labels: Record<string, string>): { profile: string; index: number } | undefined {
+  for (const [profile, p] of Object.entries(profiles)) {
+    const index = p.selectors.findIndex((s) => s.namespace === namespace && matches(s.labels ?? {}, labels));
+    if (index >= 0) return { profile, index };
+  }
+  return undefined;
+}
+
+/** Fargate profiles for the catalog's Fargate services, not already covered by `userProfiles`. */
+export function generateFargateProfiles(catalog: ResolvedCatalog, userProfiles: Record<string, FargateProfile>): Record<string, FargateProfile> {
+  const namespaces: string[] = [];
+  for (const s of catalog.services) {
+    if (s.placement !== "fargate" || namespaces.includes(s.namespace)) continue;
+    const pods = catalog.services.filter((o) => o.namespace === s.namespace && o.placement === "fargate").flatMap((o) => o.versions.map((v) => podLabels(o, v.name)));
+    if (pods.every((labels) => capturingSelector(userProfiles, s.namespace, labels))) continue;
+    namespaces.push(s.namespace);
+  }
+  const profiles: Record<string, FargateProfile> = {};
+  for (let i = 0; i * FARGATE_LIMITS.selectorsPerProfile < namespaces.length; i++) {
+    const chunk = namespaces.slice(i * FARGATE_LIMITS.selectorsPerProfile, (i + 1) * FARGATE_LIMITS.selectorsPerProfile);
+    profiles[`${GENERATED_PROFILE_PREFIX}${i + 1}`] = { selectors: chunk.map((namespace) => ({ namespace, labels: { [COMPUTE_LABEL]: "fargate" } })) };
+  }
+  return profiles;
+}
+
+/** Where an EC2 service's pods may run: its node selector, and the taints of the groups that satisfy it. */
+export interface Ec2Scheduling {
+  readonly nodeSelector: Record<string, string>;
+  /** Node groups whose labels satisfy the selector (empty: unschedulable, refused by the checks). */
+  readonly nodeGroups: string[];
+  readonly tolerations: { key: string; value?: string; effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule" }[];
+}
+
+const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
+
+/** The scheduling of an EC2 service against the cluster's node groups (pure: the stack calls it too). */
+export function ec2Scheduling(service: Pick<ResolvedService, "nodeSelector">, nodeGroups: Record<string, Pick<NodeGroupSettings, "labels" | "taints" | "maxSize">>): Ec2Scheduling {
+  const nodeSelector = { ...service.nodeSelector, [COMPUTE_LABEL]: "ec2" };
+  const groups = Object.entries(nodeGroups)
+    .filter(([name, g]) => g.maxSize >= 1 && matches(nodeSelector, nodeGroupLabels(name, g)))
+    .map(([name]) => name)
+    .sort();
+  const tolerations = new Map<string, Ec2Scheduling["tolerations"][number]>();
+  for (const name of groups) {
+    for (const t of nodeGroups[name].taints) {
+      tolerations.set(`${t.key}=${t.value ?? ""}:${t.effect}`, { key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: TAINT_EFFECT[t.effect] });
+    }
+  }
+  return { nodeSelector, nodeGroups: groups, tolerations: [...tolerations.values()] };
+}
+
+/**
+ * Checks the catalog against the cluster and mesh sections and returns the Fargate profiles
+ * the cluster must create (user-written plus generated).
+ */
+function checkSections(config: CrossSections, ctx: z.RefinementCtx): Record<string, FargateProfile> {
+  const userProfiles = config.cluster.fargateProfiles;
+  const catalog = config.workloads.app;
+  const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+  for (const name of Object.keys(userProfiles)) {
+    if (name.startsWith(GENERATED_PROFILE_PREFIX)) {
+      issue(["cluster", "fargateProfiles", name], `the prefix "${GENERATED_PROFILE_PREFIX}" is reserved for the profiles generated from the workloads catalog; rename this profile`);
+    }
+  }
+  const userOnly = Object.fromEntries(Object.entries(userProfiles).filter(([n]) => !n.startsWith(GENERATED_PROFILE_PREFIX)));
+  const generated = generateFargateProfiles(catalog, userOnly);
+  const merged = { ...userOnly, ...generated };
+  const total = Object.keys(merged).length;
+  if (total > FARGATE_LIMITS.profilesPerCluster) {
+    issue(
+      ["workloads", "catalog"],
+      `${where} puts Fargate services in namespaces that need ${Object.keys(generated).length} generated Fargate profiles (${FARGATE_LIMITS.selectorsPerProfile} namespaces each); with the ${Object.keys(userOnly).length} in cluster.fargateProfiles that is ${total}, over the EKS limit of ${FARGATE_LIMITS.profilesPerCluster} per cluster; use fewer namespaces for Fargate services or fewer user-written profiles`,
+    );
+  } else if (Object.keys(generated).length > 0) {
+    // The limits and the no-overlap rule, on what will actually be deployed.
+    validateFargateProfiles(merged, ctx, ["cluster", "fargateProfiles"]);
+  }
+
+  for (const s of catalog.services) {
+    const at = `${where} services.${s.name}`;
+    for (const v of s.versions) {
+      const labels = podLabels(s, v.name);
+      const captured = capturingSelector(merged, s.namespace, labels);
+      if (s.placement === "fargate" && !captured) {
+        issue(["workloads", "catalog"], `${at} runs on Fargate in namespace "${s.namespace}", but no Fargate profile selects its pods (labels ${JSON.stringify(labels)}); add a selector for the namespace under cluster.fargateProfiles or place the service on "ec2"`);
+        break;
+      }
+      if (s.placement === "ec2" && captured) {
+        issue(
+          ["cluster", "fargateProfiles", captured.profile, "selectors", captured.index],
+          `captures the pods of ${s.name} (namespace "${s.namespace}"), which the catalog places on EC2; add labels { "${COMPUTE_LABEL}": "fargate" } to this selector so only Fargate pods match, or move the service`,
+        );
+        break;
+      }
+    }
+    if (s.placement === "ec2") {
+      const scheduling = ec2Scheduling(s, config.cluster.nodeGroups);
+      if (scheduling.nodeGroups.length === 0) {
+        const offered = Object.entries(config.cluster.nodeGroups).map(([n, g]) => `${n} ${JSON.stringify(nodeGroupLabels(n, g))}`).join("; ") || "none";
+        issue(
+          ["workloads", "catalog"],
+          `${at}.nodeSelector: no node group has the labels ${JSON.stringify(scheduling.nodeSelector)}, so its pods could never be scheduled; node groups offer: ${offered}. Add the labels under cluster.nodeGroups.<name>.labels or change the selector`,
+        );
+      }
+    }
+    if (s.public && !config.mesh.addons.loadBalancerController.enabled) {
+      issue(["mesh", "addons", "loadBalancerController", "enabled"], `is false, but ${at} is public and its Ingress needs the AWS Load Balancer Controller; turn it on or make the service private`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Validation only, for a schema that does not resolve (kept so `superRefine` callers keep
+ * working). Prefer resolveAcrossSections, which also merges the generated profiles.
+ */
+export function checkAcrossSections(config: CrossSections, ctx: z.RefinementCtx): void {
+  checkSections(config, ctx);
+}
+
+/**
+ * Checks across sections and returns the config with `cluster.fargateProfiles` holding the
+ * user-written profiles plus the ones generated from the catalog. Idempotent.
+ * Wire it in config/schema/index.ts as `.transform((c, ctx) => resolveAcrossSections(c, ctx))`.
+ */
+export function resolveAcrossSections<C extends CrossSections>(config: C, ctx: z.RefinementCtx): C {
+  const fargateProfiles = checkSections(config, ctx);
+  return { ...config, cluster: { ...config.cluster, fargateProfiles } };
+}

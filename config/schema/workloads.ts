@@ -1,6 +1,53 @@
 import { z } from "zod";
+import { CATALOG_FILES, CATALOG_NAMES, CATALOGS, type CatalogName, formatCatalogPath, resolveCatalog, type ResolvedCatalog } from "../../apps";
+import { intInRange } from "./common";
 
-// Placeholder until the workloads stack lands (issue 5).
-export const workloadsSchema = z.strictObject({}).prefault({});
+/**
+ * The workloads stack: which service catalog (apps/) to deploy, and the few settings that
+ * belong to an environment rather than to the catalog (table protection, image retention).
+ * The selected catalog is checked and resolved here, so a broken catalog refuses the
+ * whole config with messages naming the catalog file and the service.
+ */
+export const workloadsSchema = z
+  .strictObject({
+    /**
+     * Which catalog to deploy: "reference" (apps/reference.ts, seed 000) or "yelb" (apps/yelb.ts).
+     * @default "reference"
+     */
+    catalog: z
+      .enum(CATALOG_NAMES as [CatalogName, ...CatalogName[]], { error: (i) => `${JSON.stringify(i.input)} is not a catalog; use one of ${CATALOG_NAMES.join(", ")} (files in apps/)` })
+      .default("reference"),
+    /**
+     * Per DynamoDB table of the catalog: `allowDestroy: true` lifts deletion protection and
+     * Terraform's prevent_destroy, the deliberate first step before deleting a table.
+     * @default {} (every table protected)
+     */
+    tables: z.record(z.string(), z.strictObject({ allowDestroy: z.boolean().default(false) })).default({}),
+    /** ECR repositories the catalog's `{ ecr }` images live in. */
+    ecr: z
+      .strictObject({
+        /** Images each repository keeps; older ones expire. @default 30 */
+        keepImages: intInRange("ecr.keepImages", 1, 1000).default(30),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+  .transform((w, ctx) => {
+    const file = CATALOG_FILES[w.catalog];
+    const { catalog, issues } = resolveCatalog(CATALOGS[w.catalog]);
+    for (const issue of issues) {
+      ctx.issues.push({ code: "custom", path: ["catalog"], input: w.catalog, message: `catalog "${w.catalog}" (${file}) ${formatCatalogPath(issue.path)}: ${issue.message}` });
+    }
+    if (!catalog) return z.NEVER;
+    const tableNames = Object.keys(catalog.tables);
+    for (const name of Object.keys(w.tables)) {
+      if (!tableNames.includes(name)) {
+        const have = tableNames.length ? `it defines ${tableNames.join(", ")}` : "it defines no tables";
+        ctx.issues.push({ code: "custom", path: ["tables", name], input: w.tables[name], message: `the "${w.catalog}" catalog has no table "${name}"; ${have}` });
+      }
+    }
+    const app: ResolvedCatalog = catalog;
+    return { ...w, app };
+  });
 
 export type WorkloadsSettings = z.output<typeof workloadsSchema>;

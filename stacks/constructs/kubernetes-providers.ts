@@ -32,6 +32,8 @@ export function configureKubernetesProviders(stack: TerraformStack, props: Kuber
   stack.addOverride("terraform.required_providers.kubernetes.source", "hashicorp/kubernetes");
   if (!props.helm) return { kubernetes };
 
+  // Helm provider v3: `kubernetes` is a nested attribute object and `exec` inside it an
+  // object (not the v2 blocks), which the cdktf binding writes as `kubernetes.exec = {...}`.
   const helm = new HelmProvider(stack, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
   stack.addOverride("terraform.required_providers.helm.source", "hashicorp/helm");
   return { kubernetes, helm };

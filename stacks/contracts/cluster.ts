@@ -12,6 +12,9 @@ export const CLUSTER_OUTPUTS = {
   nodeRoleArn: { name: "node_role_arn", kind: "string", description: "IAM role of the managed node group's instances" },
   podExecutionRoleArn: { name: "fargate_pod_execution_role_arn", kind: "string", description: "IAM role Fargate uses to pull images and write logs" },
   secretsKmsKeyArn: { name: "secrets_kms_key_arn", kind: "string", description: "KMS key that envelope-encrypts Kubernetes secrets" },
+  clusterArn: { name: "cluster_arn", kind: "string", description: "ARN of the EKS cluster" },
+  nodeGroupNames: { name: "node_group_names", kind: "list", description: "Names of the managed EC2 node groups (node label eks-mesh-platform/node-group)" },
+  fargateProfileNames: { name: "fargate_profile_names", kind: "list", description: "Names of the Fargate profiles, in creation order" },
 } as const satisfies Contract;
 
 export type ClusterOutputs = ContractValues<typeof CLUSTER_OUTPUTS>;

@@ -1,9 +1,20 @@
 import type { Contract, ContractValues } from "./index";
 
-/** What the mesh stack hands the workloads stack. */
+/**
+ * What the mesh stack hands the workloads stack. Optional add-ons publish "" when
+ * switched off, so the contract's shape never depends on the config.
+ */
 export const MESH_OUTPUTS = {
   meshName: { name: "mesh_name", kind: "string", description: "Name of the service mesh the workloads join" },
   controllerNamespace: { name: "controller_namespace", kind: "string", description: "Namespace of the mesh controller" },
+  meshImplementation: { name: "mesh_implementation", kind: "string", description: "Mesh implementation installed (config mesh.implementation, e.g. \"appmesh\"); workloads render mesh routing for it" },
+  appmeshControllerChartVersion: { name: "appmesh_controller_chart_version", kind: "string", description: "appmesh-controller chart version installed (its CRDs are at the same version)" },
+  loadBalancerControllerChartVersion: { name: "load_balancer_controller_chart_version", kind: "string", description: "aws-load-balancer-controller chart version installed (\"\" when switched off)" },
+  metricsServerChartVersion: { name: "metrics_server_chart_version", kind: "string", description: "metrics-server chart version installed (\"\" when switched off)" },
+  ingressClass: { name: "ingress_class", kind: "string", description: "IngressClass served by the AWS Load Balancer Controller (\"\" when switched off); its default target type is ip" },
+  envoyImage: { name: "envoy_image", kind: "string", description: "Envoy image the controller injects as sidecar (repository:tag), for gateways the workloads run" },
+  envoyTracing: { name: "envoy_tracing", kind: "string", description: "Envoy tracing provider (\"x-ray\", \"jaeger\", \"datadog\") or \"\" when off; with x-ray, pod roles need xray:PutTraceSegments" },
+  sidecarInjectionLabel: { name: "sidecar_injection_label", kind: "string", description: "Namespace label key=value that turns on Envoy sidecar injection" },
 } as const satisfies Contract;
 
 export type MeshOutputs = ContractValues<typeof MESH_OUTPUTS>;
