@@ -1,0 +1,128 @@
+import { writeFileSync } from "node:fs";
+import { renderScenarioChart, renderUtilizationChart } from "./chart";
+import { EXAMPLES, type ExampleName } from "./example";
+import { loadCostInput, resolveCostInput } from "./input";
+import { buildCostReport } from "./model";
+import { loadPrices } from "./prices";
+import { formatReport } from "./table";
+import { utilizationCurve } from "./utilization";
+
+/**
+ * The `cost` command, separate from its entry point (cli.ts) so tests can
+ * run it in-process with captured output.
+ */
+
+export const USAGE = `Usage: npx tsx cost/cli.ts [options]
+
+  --catalog <file.json>        services and infrastructure (a CostInput); default: the built-in example
+  --example <name>             built-in example: ${Object.keys(EXAMPLES).join(" | ")} (default: reference)
+  --prices <file.json>         your prices, merged over the shipped us-east-1 table
+  --svg <out.svg>              write the scenario bar chart
+  --utilization-svg <out.svg>  write the EC2-vs-Fargate utilization line chart
+  --instance <type>            instance of the utilization chart (default: the catalog's node type)
+  --time-limit <ms>            optimizer time limit for large catalogs (default: 400)
+  --json                       print the report as JSON instead of tables
+  --print-prices               print the effective price table as JSON (a starting point for --prices)
+  --help                       this text
+`;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly writeFile: (file: string, content: string) => void;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  writeFile: (file, content) => writeFileSync(file, content),
+};
+
+interface Args {
+  catalog?: string;
+  example: string;
+  prices?: string;
+  svg?: string;
+  utilizationSvg?: string;
+  instance?: string;
+  timeLimitMs?: number;
+  json: boolean;
+  printPrices: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS = new Set(["--catalog", "--example", "--prices", "--svg", "--utilization-svg", "--instance", "--time-limit"]);
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { example: "reference", json: false, printPrices: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === "--json") args.json = true;
+    else if (flag === "--print-prices") args.printPrices = true;
+    else if (flag === "--help" || flag === "-h") args.help = true;
+    else if (VALUE_FLAGS.has(flag)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      if (flag === "--catalog") args.catalog = value;
+      else if (flag === "--example") args.example = value;
+      else if (flag === "--prices") args.prices = value;
+      else if (flag === "--svg") args.svg = value;
+      else if (flag === "--utilization-svg") args.utilizationSvg = value;
+      else if (flag === "--instance") args.instance = value;
+      else {
+        const ms = Number(value);
+        if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--time-limit must be a positive number of milliseconds, got "${value}"`);
+        args.timeLimitMs = ms;
+      }
+    } else throw new UsageError(`unknown option "${flag}"`);
+  }
+  if (args.catalog !== undefined && argv.includes("--example")) throw new UsageError("--catalog and --example exclude each other");
+  if (!(args.example in EXAMPLES)) throw new UsageError(`unknown example "${args.example}" (known: ${Object.keys(EXAMPLES).join(", ")})`);
+  return args;
+}
+
+/** Runs the command; returns the exit code (0 ok, 1 refused input, 2 bad usage). */
+export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`cost: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  try {
+    const prices = loadPrices(args.prices);
+    if (args.printPrices) {
+      io.stdout(JSON.stringify(prices, null, 2) + "\n");
+      return 0;
+    }
+    const input = args.catalog !== undefined ? loadCostInput(args.catalog) : resolveCostInput(EXAMPLES[args.example as ExampleName]);
+    const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
+    if (args.json) {
+      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced }, null, 2) + "\n");
+    } else {
+      io.stdout(formatReport(report));
+    }
+    if (args.svg !== undefined) {
+      io.writeFile(args.svg, renderScenarioChart(report));
+      if (!args.json) io.stdout(`wrote ${args.svg}\n`);
+    }
+    if (args.utilizationSvg !== undefined) {
+      const instanceType = args.instance ?? input.nodeGroup.instanceType;
+      const points = utilizationCurve(prices, { instanceType, fargateArchitecture: input.fargateArchitecture });
+      io.writeFile(args.utilizationSvg, renderUtilizationChart(points, { instanceType, region: prices.region, takenOn: prices.takenOn }));
+      if (!args.json) io.stdout(`wrote ${args.utilizationSvg}\n`);
+    }
+    return 0;
+  } catch (error) {
+    io.stderr(`cost: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+// Public API of the cost model, for the stacks and the real catalogs.
+export type {
+  Architecture,
+  CapacityType,
+  ContainerRequest,
+  CostInput,
+  CostService,
+  DaemonSetRequest,
+  DynamoDbInput,
+  FargateSize,
+  LogsInput,
+  NodeGroupInput,
+  Placement,
+  PlacementConstraints,
+  PodDemand,
+  Target,
+} from "./types";
+export { REFERENCE_SYSTEM, SCALED_SYSTEM, EXAMPLES } from "./example";
+export { DEFAULT_DAEMONSETS, DEFAULT_ENVOY, loadCostInput, resolveCostInput, type ResolvedCostInput } from "./input";
+export { DEFAULT_PRICES, applyPriceOverride, instanceHourly, loadPrices, type PriceFigure, type PriceTable } from "./prices";
+export { fargateHourly, fargateSize, podDemand, tryFargateSize } from "./fargate-sizing";
+export { nodeCapacity, type NodeCapacity, type NodeShape } from "./node-capacity";
+export { firstFitDecreasing, type PodItem } from "./bin-packing";
+export {
+  evaluatePlacement,
+  exhaustivePlacement,
+  optimizePlacement,
+  placementLowerBound,
+  type OptimizeOptions,
+  type OptimizeResult,
+  type PlacementProblem,
+} from "./optimizer";
+export { buildCostReport, decidePlacement, SCENARIOS, type CostReport, type ScenarioCost, type ScenarioId } from "./model";
+export { formatReport } from "./table";
+export { renderScenarioChart, renderUtilizationChart } from "./chart";
+export { utilizationCurve } from "./utilization";
+export { CostValidationError } from "./validation";
+export { runCli } from "./command";

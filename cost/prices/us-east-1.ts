@@ -1,0 +1,219 @@
+import type { PriceFigure, InstanceSpec, PriceTable } from "../prices";
+
+/**
+ * Default price table: US East (N. Virginia), Linux, USD, on-demand.
+ *
+ * Taken on 2026-11-23 from the stored public copies the project's search tool
+ * serves (no live page could be fetched). Each figure names its source page;
+ * `asOf` is the date the source itself states, and `note` says when a figure
+ * could only be confirmed from a secondary copy. Override any of it with your
+ * own file: `npx tsx cost/cli.ts --prices my-prices.json`.
+ */
+
+const EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/";
+const EC2_NOTE =
+  "AWS Price List figure as captured in aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go (generated 2026-01-19 for us-east-1); the live page renders prices dynamically and could not be read.";
+const ENI_SOURCE =
+  "https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/instance-info.jsonl (defaultMaxENIs, ipv4AddressesPerInterface)";
+
+function ec2(value: number): PriceFigure {
+  return { value, unit: "USD per instance-hour", source: EC2_SOURCE, asOf: "2026-01-19", note: EC2_NOTE };
+}
+
+function instance(
+  architecture: InstanceSpec["architecture"],
+  vcpu: number,
+  memoryGiB: number,
+  maxEnis: number,
+  ipv4PerEni: number,
+  hourly: number,
+): InstanceSpec {
+  return { architecture, vcpu, memoryMiB: memoryGiB * 1024, maxEnis, ipv4PerEni, eniSource: ENI_SOURCE, onDemandHourly: ec2(hourly) };
+}
+
+export const US_EAST_1: PriceTable = {
+  region: "us-east-1",
+  currency: "USD",
+  takenOn: "2026-11-23",
+  hoursPerMonth: 730,
+  eks: {
+    standardSupportHourly: {
+      value: 0.1,
+      unit: "USD per cluster-hour",
+      source: "https://aws.amazon.com/eks/pricing/",
+      note: "Confirmed by AWS's extended-support pricing post (aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing): standard support unchanged at $0.10.",
+    },
+    extendedSupportHourly: {
+      value: 0.6,
+      unit: "USD per cluster-hour",
+      source: "https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/",
+      asOf: "2024-04-01",
+      note: "Total per cluster-hour for a Kubernetes version in extended support.",
+    },
+  },
+  fargate: {
+    x86_64: {
+      vcpuHourly: {
+        value: 0.04048,
+        unit: "USD per vCPU-hour",
+        source: "https://aws.amazon.com/fargate/pricing/",
+        note: "Linux/x86. The page's ECS example states $0.000011244 per vCPU-second (= $0.0404784/h); $0.04048 is the published hourly rate (also in Vantage's us-east-1 summary).",
+      },
+      gbHourly: {
+        value: 0.004445,
+        unit: "USD per GB-hour",
+        source: "https://aws.amazon.com/fargate/pricing/",
+        note: "Linux/x86; confirmed from a secondary copy (vantage.sh/blog/fargate-pricing), the live rate table renders dynamically.",
+      },
+    },
+    arm64: {
+      vcpuHourly: {
+        value: 0.03238,
+        unit: "USD per vCPU-hour",
+        source: "https://aws.amazon.com/fargate/pricing/",
+        note: "Linux/ARM (Graviton). The pricing page footnote says ARM is currently only available for Amazon ECS, not EKS; kept for comparison. Confirmed from a secondary copy (vantage.sh).",
+      },
+      gbHourly: {
+        value: 0.00356,
+        unit: "USD per GB-hour",
+        source: "https://aws.amazon.com/fargate/pricing/",
+        note: "Linux/ARM; ECS only (see vcpuHourly). Confirmed from a secondary copy (vantage.sh).",
+      },
+    },
+    ephemeralStorageGbHourly: {
+      value: 0.000111,
+      unit: "USD per GB-hour above the 20 GB included",
+      source: "https://aws.amazon.com/fargate/pricing/",
+      note: "Not used by the model: pods here stay within the 20 GB every pod gets.",
+    },
+  },
+  ec2: {
+    instances: {
+      "t3.small": instance("x86_64", 2, 2, 3, 4, 0.0208),
+      "t3.medium": instance("x86_64", 2, 4, 3, 6, 0.0416),
+      "t3.large": instance("x86_64", 2, 8, 3, 12, 0.0832),
+      "t3.xlarge": instance("x86_64", 4, 16, 4, 15, 0.1664),
+      "m5.large": instance("x86_64", 2, 8, 3, 10, 0.096),
+      "m5.xlarge": instance("x86_64", 4, 16, 4, 15, 0.192),
+      "m5.2xlarge": instance("x86_64", 8, 32, 4, 15, 0.384),
+      "m6i.large": instance("x86_64", 2, 8, 3, 10, 0.096),
+      "m6i.xlarge": instance("x86_64", 4, 16, 4, 15, 0.192),
+      "c5.large": instance("x86_64", 2, 4, 3, 10, 0.085),
+      "c5.xlarge": instance("x86_64", 4, 8, 4, 15, 0.17),
+      "r5.large": instance("x86_64", 2, 16, 3, 10, 0.126),
+      "t4g.medium": instance("arm64", 2, 4, 3, 6, 0.0336),
+      "t4g.large": instance("arm64", 2, 8, 3, 12, 0.0672),
+      "t4g.xlarge": instance("arm64", 4, 16, 4, 15, 0.1344),
+      "m6g.large": instance("arm64", 2, 8, 3, 10, 0.077),
+      "m6g.xlarge": instance("arm64", 4, 16, 4, 15, 0.154),
+      "m7g.large": instance("arm64", 2, 8, 3, 10, 0.0816),
+      "m7g.xlarge": instance("arm64", 4, 16, 4, 15, 0.1632),
+      "c6g.large": instance("arm64", 2, 4, 3, 10, 0.068),
+      "c6g.xlarge": instance("arm64", 4, 8, 4, 15, 0.136),
+      "r6g.large": instance("arm64", 2, 16, 3, 10, 0.1008),
+    },
+    spotDiscountFraction: {
+      value: 0.6,
+      unit: "fraction off the on-demand price",
+      source: "https://aws.amazon.com/ec2/spot/pricing/",
+      note: "ASSUMPTION, not a price: AWS states Spot is up to 90% off on-demand and the real price moves by AZ and hour. 60% is a planning figure; put a per-instance `spotHourly` from your Spot price history in your own price file for real numbers.",
+    },
+  },
+  ebs: {
+    gp3GbMonth: {
+      value: 0.08,
+      unit: "USD per GB-month",
+      source: "https://aws.amazon.com/ebs/pricing/",
+      note: "Confirmed from secondary copies only; includes the 3,000 IOPS / 125 MiB/s baseline.",
+    },
+    gp2GbMonth: {
+      value: 0.1,
+      unit: "USD per GB-month",
+      source: "https://aws.amazon.com/ebs/pricing/",
+      note: "Confirmed from secondary copies only.",
+    },
+  },
+  natGateway: {
+    hourly: {
+      value: 0.045,
+      unit: "USD per NAT gateway-hour",
+      source: "https://aws.amazon.com/vpc/pricing/",
+      note: "Confirmed from secondary copies (several 2026 guides agree).",
+    },
+    dataProcessedPerGb: {
+      value: 0.045,
+      unit: "USD per GB processed",
+      source: "https://aws.amazon.com/vpc/pricing/",
+      note: "Usage-priced; internet egress is charged on top.",
+    },
+  },
+  alb: {
+    hourly: {
+      value: 0.0225,
+      unit: "USD per ALB-hour",
+      source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+      note: "From the page's us-east-1 pricing example (transcribed copy dated 2026-09-20).",
+    },
+    lcuHourly: {
+      value: 0.008,
+      unit: "USD per LCU-hour",
+      source: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+      note: "Usage-priced: one LCU is 25 new connections/s, 3,000 active connections/min, 1 GB/h processed or 1,000 rule evaluations/s, whichever is highest.",
+    },
+  },
+  publicIpv4: {
+    hourly: {
+      value: 0.005,
+      unit: "USD per public IPv4 address-hour",
+      source: "https://aws.amazon.com/vpc/pricing/",
+      asOf: "2024-02-01",
+      note: "Charged since 2024-02-01 on every AWS-provided public IPv4 address, including those of NAT gateways and load balancers (aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/).",
+    },
+  },
+  dataTransfer: {
+    internetOutPerGb: {
+      value: 0.09,
+      unit: "USD per GB out to the internet (first 10 TB/month)",
+      source: "https://aws.amazon.com/ec2/pricing/on-demand/",
+      note: "Usage-priced; the first 100 GB per month are free. Confirmed from secondary copies only.",
+    },
+  },
+  cloudwatchLogs: {
+    ingestPerGb: {
+      value: 0.5,
+      unit: "USD per GB ingested (standard class)",
+      source: "https://aws.amazon.com/cloudwatch/pricing/",
+      note: "Usage-priced. Confirmed from secondary copies.",
+    },
+    storageGbMonth: {
+      value: 0.03,
+      unit: "USD per GB-month stored",
+      source: "https://aws.amazon.com/cloudwatch/pricing/",
+      note: "AWS bills stored bytes after compression; the model uses ingested GiB as an upper bound.",
+    },
+  },
+  dynamodb: {
+    storageGbMonth: {
+      value: 0.25,
+      unit: "USD per GB-month (standard table class)",
+      source: "https://aws.amazon.com/dynamodb/pricing/",
+    },
+    freeStorageGb: {
+      value: 25,
+      unit: "GB-month free per region",
+      source: "https://aws.amazon.com/dynamodb/pricing/",
+    },
+    writeRequestsPerMillion: {
+      value: 0.625,
+      unit: "USD per million write request units (on-demand)",
+      source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+      note: "Usage-priced; the rate after the November 2024 on-demand price cut, confirmed from secondary copies only.",
+    },
+    readRequestsPerMillion: {
+      value: 0.125,
+      unit: "USD per million read request units (on-demand)",
+      source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+      note: "Usage-priced; confirmed from secondary copies only.",
+    },
+  },
+};
