@@ -1,0 +1,38 @@
+/**
+ * The real app's manifest, once main.ts exists: the workflow and the scripts
+ * take their stack order from it, so this checks what they will actually run.
+ * Skipped (not failed) while the app is still being written.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readManifest, stackOrder } from "../../ops/stack-order";
+import { PLATFORM_ORDER } from "./support/manifest";
+import { PROJECT_ROOT, tempDir } from "./support/shell";
+
+const CDKTF_JSON = join(PROJECT_ROOT, "cdktf.json");
+const appExists = existsSync(join(PROJECT_ROOT, "main.ts")) && existsSync(CDKTF_JSON);
+
+describe("the synthesized app", () => {
+  it.skipIf(!appExists)(
+    "plans and deploys network, cluster, mesh, workloads in that order, each in cdktf.out/stacks/<name>",
+    () => {
+      const outdir = tempDir("app-synth-");
+      const { app } = JSON.parse(readFileSync(CDKTF_JSON, "utf8")) as { app: string };
+      // Run the app command cdktf itself would run, into a scratch outdir.
+      const result = spawnSync("bash", ["-c", app], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+        timeout: 240_000,
+      });
+      expect(result.stderr).not.toMatch(/Error:/);
+      expect(result.status).toBe(0);
+      const manifest = readManifest(join(outdir, "manifest.json"));
+      expect(stackOrder(manifest)).toEqual(PLATFORM_ORDER);
+      for (const name of PLATFORM_ORDER) expect(manifest.stacks[name]?.workingDirectory).toBe(`stacks/${name}`);
+    },
+    300_000,
+  );
+});

@@ -1,0 +1,70 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main, parseArgs } from "../../ops/plan-comment";
+import { COMMENT_MARKER } from "../../ops/plan-summary";
+import { FIXTURES } from "./support/plans";
+
+function run(argv: string[]): { status: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const status = main(argv, (t) => (out += t), (t) => (err += t));
+  return { status, out, err };
+}
+
+function plansDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "plans-"));
+  copyFileSync(join(FIXTURES, "plan-stateless.json"), join(dir, "network.json"));
+  writeFileSync(join(dir, "network.txt"), "Plan: 1 to add, 1 to change, 1 to destroy.\n");
+  return dir;
+}
+
+describe("plan-comment CLI", () => {
+  it("parses stacks and options", () => {
+    expect(parseArgs(["--stack", "network=plans/network.json", "--env", "prod", "--commit", "abc"])).toEqual({
+      stacks: [{ name: "network", jsonPath: "plans/network.json" }],
+      options: { environment: "prod", commitSha: "abc" },
+    });
+  });
+
+  it("refuses a --stack without NAME=PATH.json", () => {
+    const { status, err } = run(["--stack", "network"]);
+    expect(status).toBe(1);
+    expect(err).toBe('--stack takes NAME=PATH.json, got "network"\n');
+  });
+
+  it("writes the comment from the plan JSON and text, and reports a blocked stack without failing", () => {
+    const dir = plansDir();
+    writeFileSync(
+      join(dir, "cluster.log"),
+      "Error: Unable to find remote state\n  with data.terraform_remote_state.remote-state-network,\n",
+    );
+    const { status, out } = run([
+      "--stack", `network=${join(dir, "network.json")}`,
+      "--stack", `cluster=${join(dir, "cluster.json")}`,
+      "--env", "prod",
+    ]);
+    expect(status).toBe(0);
+    expect(out.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(out).toContain("| `network` | 📝 changes | 1 | 1 | 2 | 1 |");
+    expect(out).toContain("```\nPlan: 1 to add, 1 to change, 1 to destroy.\n```");
+    expect(out).toContain("| `cluster` | ⏸️ blocked: apply `network` first | – | – | – | – |");
+  });
+
+  it("exits 2 after writing the comment when a stack failed to plan", () => {
+    const dir = plansDir();
+    writeFileSync(join(dir, "mesh.log"), "Error: configuring Terraform AWS Provider: no valid credential sources\n");
+    const { status, out } = run(["--stack", `network=${join(dir, "network.json")}`, "--stack", `mesh=${join(dir, "mesh.json")}`]);
+    expect(status).toBe(2);
+    expect(out).toContain("| `mesh` | ❌ plan failed | – | – | – | – |");
+    expect(out).toContain("Error: configuring Terraform AWS Provider: no valid credential sources");
+  });
+
+  it("reports a stack for which the plan step left nothing", () => {
+    const dir = plansDir();
+    const { status, out } = run(["--stack", `workloads=${join(dir, "workloads.json")}`]);
+    expect(status).toBe(2);
+    expect(out).toContain(`neither ${join(dir, "workloads.json")} nor ${join(dir, "workloads.log")} exists`);
+  });
+});

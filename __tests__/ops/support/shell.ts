@@ -1,0 +1,57 @@
+/** Runs shell scripts against stub commands, for the workflow and ops script tests. */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PROJECT_ROOT = join(__dirname, "..", "..", "..");
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes executable stubs (name → bash body) into a fresh bin directory and returns it. */
+export function stubBin(stubs: Record<string, string>): string {
+  const bin = tempDir("stub-bin-");
+  for (const [name, body] of Object.entries(stubs)) {
+    const path = join(bin, name);
+    writeFileSync(path, `#!/usr/bin/env bash\n${body}\n`);
+    chmodSync(path, 0o755);
+  }
+  return bin;
+}
+
+export interface ShellResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a script file with bash, the stub bin first on PATH. */
+export function runBash(
+  args: readonly string[],
+  options: { cwd: string; bin: string; env?: Record<string, string>; input?: string },
+): ShellResult {
+  const result = spawnSync("bash", args, {
+    cwd: options.cwd,
+    encoding: "utf8",
+    input: options.input ?? "",
+    env: { PATH: `${options.bin}:${process.env.PATH ?? ""}`, HOME: process.env.HOME ?? "/tmp", ...options.env },
+    timeout: 120_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes a synthesized cdktf.out: the manifest and, per stack, a cdk.tf.json with the given backend. */
+export function writeCdktfOut(dir: string, manifest: { stacks: Record<string, unknown> }, backend: "s3" | "local"): void {
+  mkdirSync(join(dir, "cdktf.out"), { recursive: true });
+  writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify(manifest));
+  for (const name of Object.keys(manifest.stacks)) {
+    mkdirSync(join(dir, "cdktf.out", "stacks", name), { recursive: true });
+    const config =
+      backend === "s3"
+        ? { bucket: "acme-tfstate", key: `platform/prod/${name}.tfstate`, region: "eu-west-1", encrypt: true, use_lockfile: true }
+        : { path: `../../../state/prod/${name}.tfstate` };
+    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { backend: { [backend]: config } } }));
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * CLI the plan workflow calls to write the pull-request comment:
+ *
+ *   npx tsx ops/plan-comment.ts --stack network=plans/network.json --stack cluster=plans/cluster.json \
+ *     [--env prod] [--run-url URL] [--artifact NAME] [--commit SHA] > comment.md
+ *
+ * For `--stack NAME=DIR/NAME.json` it reads, next to the JSON:
+ *   DIR/NAME.txt  the `terraform show -no-color` text (folded into the comment), optional;
+ *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed).
+ *
+ * Exit codes: 0 comment written; 2 comment written but a stack failed to plan
+ * (so the job can post the comment and still fail); 1 usage or input error.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { runCli } from "./cli";
+import { classifyFailure, renderComment, summarizePlan, type CommentOptions, type StackResult } from "./plan-summary";
+
+const USAGE =
+  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA]";
+
+export interface PlanCommentArgs {
+  stacks: Array<{ name: string; jsonPath: string }>;
+  options: CommentOptions;
+}
+
+export function parseArgs(argv: readonly string[]): PlanCommentArgs {
+  const stacks: PlanCommentArgs["stacks"] = [];
+  const options: CommentOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) throw new Error(`${flag} needs a value\n${USAGE}`);
+    i++;
+    switch (flag) {
+      case "--stack": {
+        const match = /^([A-Za-z0-9_-]+)=(.+\.json)$/.exec(value);
+        if (!match) throw new Error(`--stack takes NAME=PATH.json, got "${value}"`);
+        stacks.push({ name: match[1] as string, jsonPath: match[2] as string });
+        break;
+      }
+      case "--env":
+        options.environment = value;
+        break;
+      case "--run-url":
+        options.runUrl = value;
+        break;
+      case "--artifact":
+        options.artifactName = value;
+        break;
+      case "--commit":
+        options.commitSha = value;
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  if (stacks.length === 0) throw new Error(`at least one --stack is required\n${USAGE}`);
+  return { stacks, options };
+}
+
+function readIfExists(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+}
+
+/** Loads one stack's result from the files the workflow left for it. */
+export function loadStackResult(name: string, jsonPath: string): StackResult {
+  const base = jsonPath.slice(0, -".json".length);
+  const json = readIfExists(jsonPath);
+  if (json !== undefined && json.trim() !== "") {
+    return summarizePlan(name, JSON.parse(json) as unknown, readIfExists(`${base}.txt`));
+  }
+  const log = readIfExists(`${base}.log`);
+  if (log === undefined) {
+    return { stack: name, status: "failed", log: `neither ${jsonPath} nor ${base}.log exists: the plan step did not run for this stack` };
+  }
+  return classifyFailure(name, log);
+}
+
+export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+  let args: PlanCommentArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    err(`${(error as Error).message}\n`);
+    return 1;
+  }
+  let results: StackResult[];
+  try {
+    results = args.stacks.map((s) => loadStackResult(s.name, s.jsonPath));
+  } catch (error) {
+    err(`${(error as Error).message}\n`);
+    return 1;
+  }
+  out(renderComment(results, args.options));
+  return results.some((r) => r.status === "failed") ? 2 : 0;
+}
+
+if (require.main === module) runCli(main);

@@ -1,0 +1,472 @@
+/**
+ * Turns the JSON of `terraform show -json <planfile>` into a per-stack summary
+ * and the markdown of the pull-request plan comment.
+ *
+ * Everything is classified from `resource_changes[].change.actions`, never from
+ * plan text: parsing text misreads moves and replacements (tfcmt #358, #829).
+ * Only addresses, types and actions reach the summary; attribute values never
+ * do, so nothing marked in before_sensitive/after_sensitive can leak (tfcmt
+ * #1081). The folded plan text comes from `terraform show`, which redacts them.
+ */
+import { z } from "zod";
+
+/** Hidden marker the workflow uses to find and update its one comment (tfcmt #199). */
+export const COMMENT_MARKER = "<!-- eks-mesh-platform-plan -->";
+
+/** GitHub refuses comment bodies longer than this (tfcmt #227). */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** What the renderer aims for by default: the limit less room for GitHub's own accounting. */
+export const DEFAULT_MAX_COMMENT_LENGTH = 65_000;
+
+/**
+ * Resource types whose replacement or deletion loses data or breaks everything
+ * built on them. A replace or destroy of any of these raises the warning.
+ */
+export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
+  aws_dynamodb_table: "its items are lost",
+  aws_kms_key: "everything encrypted with it becomes unreadable once the key is deleted",
+  aws_eks_cluster: "every workload and Kubernetes object on it goes with it",
+  aws_s3_bucket: "its objects are lost (the state bucket holds every stack's state)",
+  aws_ecr_repository: "its images are lost",
+  aws_cloudwatch_log_group: "its logs are lost",
+  aws_efs_file_system: "its files are lost",
+  aws_db_instance: "its data is lost unless a final snapshot is taken",
+  aws_rds_cluster: "its data is lost unless a final snapshot is taken",
+  aws_secretsmanager_secret: "its secret value is lost after the recovery window",
+};
+
+export type ChangeKind = "create" | "update" | "replace" | "delete" | "forget";
+
+export interface ResourceChangeSummary {
+  address: string;
+  type: string;
+  kind: ChangeKind;
+  /** The raw action list, e.g. ["create","delete"] for create-before-destroy. */
+  actions: readonly string[];
+  /** Terraform's action_reason, e.g. "replace_because_cannot_update". */
+  reason?: string | undefined;
+  /** Attribute paths that force a replacement (names only, never values). */
+  replacePaths: string[];
+  /** Set when the change applies to a deposed object left by a failed replacement. */
+  deposed?: string | undefined;
+  stateful: boolean;
+}
+
+export interface ChangeCounts {
+  add: number;
+  change: number;
+  replace: number;
+  destroy: number;
+  forget: number;
+}
+
+export interface MovedResource {
+  from: string;
+  to: string;
+}
+
+export interface PlannedStack {
+  stack: string;
+  status: "planned";
+  changes: ResourceChangeSummary[];
+  counts: ChangeCounts;
+  moved: MovedResource[];
+  /** Output of `terraform show -no-color <planfile>`; already redacted by Terraform. */
+  planText?: string | undefined;
+}
+
+export type BlockedReason = "no-upstream-state" | "missing-upstream-output";
+
+/** A downstream stack whose upstream has not been applied yet (terraform-cdk #2235). */
+export interface BlockedStack {
+  stack: string;
+  status: "blocked";
+  reason: BlockedReason;
+  /** Upstream stacks named in the error; empty when Terraform did not name them. */
+  upstream: string[];
+}
+
+export interface FailedStack {
+  stack: string;
+  status: "failed";
+  /** The tail of the init/plan log. */
+  log: string;
+}
+
+export type StackResult = PlannedStack | BlockedStack | FailedStack;
+
+const resourceChangeSchema = z.object({
+  address: z.string(),
+  previous_address: z.string().optional(),
+  mode: z.enum(["managed", "data"]),
+  type: z.string(),
+  name: z.string(),
+  deposed: z.string().optional(),
+  change: z.object({
+    actions: z.array(z.string()).min(1),
+    replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
+  }),
+  action_reason: z.string().optional(),
+});
+
+const planSchema = z.object({
+  format_version: z.string().regex(/^1\.\d+$/, {
+    message: "only plan JSON format 1.x is understood (Terraform 1.x)",
+  }),
+  // Terraform omits the key when nothing changes.
+  resource_changes: z.array(resourceChangeSchema).optional(),
+});
+
+/**
+ * Maps an action list to what it does to the real object. Returns undefined for
+ * actions that change nothing (no-op, read).
+ * Any list holding both "delete" and "create" is a replacement, whichever comes
+ * first (create_before_destroy puts "create" first).
+ */
+export function classifyActions(actions: readonly string[]): ChangeKind | undefined {
+  const key = actions.join(",");
+  switch (key) {
+    case "no-op":
+    case "read":
+      return undefined;
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+      return "delete";
+    case "forget":
+      return "forget";
+    case "delete,create":
+    case "create,delete":
+    case "create,forget":
+      return "replace";
+    default:
+      throw new Error(`unknown Terraform change actions [${actions.join(", ")}]`);
+  }
+}
+
+/** True when the change loses the object: the case the loud warning is for. */
+export function isDestructive(change: ResourceChangeSummary): boolean {
+  return change.stateful && (change.kind === "replace" || change.kind === "delete");
+}
+
+function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
+/** Summarizes one stack's plan JSON. Throws with the stack name on a malformed document. */
+export function summarizePlan(stack: string, planJson: unknown, planText?: string): PlannedStack {
+  const parsed = planSchema.safeParse(planJson);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new Error(`stack ${stack}: not a terraform show -json plan${where}: ${issue?.message ?? "invalid"}`);
+  }
+  const changes: ResourceChangeSummary[] = [];
+  const moved: MovedResource[] = [];
+  for (const rc of parsed.data.resource_changes ?? []) {
+    if (rc.mode === "data") continue; // data sources are reads, never changes to real objects
+    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) {
+      moved.push({ from: rc.previous_address, to: rc.address });
+    }
+    let kind: ChangeKind | undefined;
+    try {
+      kind = classifyActions(rc.change.actions);
+    } catch (error) {
+      throw new Error(`stack ${stack}: ${rc.address}: ${(error as Error).message}`);
+    }
+    if (kind === undefined) continue;
+    changes.push({
+      address: rc.address,
+      type: rc.type,
+      kind,
+      actions: rc.change.actions,
+      reason: rc.action_reason,
+      replacePaths: (rc.change.replace_paths ?? []).map(formatPath),
+      deposed: rc.deposed,
+      stateful: Object.hasOwn(STATEFUL_RESOURCE_TYPES, rc.type),
+    });
+  }
+  const counts: ChangeCounts = { add: 0, change: 0, replace: 0, destroy: 0, forget: 0 };
+  for (const c of changes) {
+    if (c.kind === "create") counts.add++;
+    else if (c.kind === "update") counts.change++;
+    else if (c.kind === "replace") counts.replace++;
+    else if (c.kind === "delete") counts.destroy++;
+    else counts.forget++;
+  }
+  return { stack, status: "planned", changes, counts, moved, planText };
+}
+
+/**
+ * The terraform_remote_state data sources a stack reads its upstream stacks with:
+ * `remote-state-<stack>` (stacks/constructs/state-backend.ts) or cdktf's own
+ * `cross-stack-reference-input-<stack>`.
+ */
+const REMOTE_STATE_INPUT = /data\.terraform_remote_state\.(?:remote-state-|cross-stack-reference-input-)([A-Za-z0-9_-]+)/g;
+
+/**
+ * Reads the log of a failed `terraform init`/`plan`. An upstream stack that was
+ * never applied shows up as "Unable to find remote state"; one whose new outputs
+ * are not applied yet as "Unsupported attribute" on its remote state.
+ */
+export function classifyFailure(stack: string, log: string, tailLines = 40): BlockedStack | FailedStack {
+  const upstream = [...new Set([...log.matchAll(REMOTE_STATE_INPUT)].map((m) => m[1] as string))];
+  if (/Unable to find remote state/.test(log)) {
+    return { stack, status: "blocked", reason: "no-upstream-state", upstream };
+  }
+  if (/Unsupported attribute/.test(log) && upstream.length > 0) {
+    return { stack, status: "blocked", reason: "missing-upstream-output", upstream };
+  }
+  const lines = log.trimEnd().split("\n");
+  return { stack, status: "failed", log: lines.slice(-tailLines).join("\n") };
+}
+
+export interface CommentOptions {
+  /** Environment the plans were made for, e.g. "prod". */
+  environment?: string;
+  /** Link to the workflow run, whose artifact holds the full plans. */
+  runUrl?: string;
+  /** Name of the artifact holding the full plan texts. */
+  artifactName?: string;
+  /** Commit the plans were made from. */
+  commitSha?: string;
+  /** Upper bound on the comment's length in UTF-16 code units. */
+  maxLength?: number;
+}
+
+const KIND_SYMBOL: Record<ChangeKind, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  delete: "-",
+  forget: "forget",
+};
+
+/** Longest list of stateful addresses the warning spells out before summarizing. */
+const MAX_WARNING_ITEMS = 30;
+
+/** Most of a failed stack's log the comment shows. */
+const MAX_LOG_CHARS = 6_000;
+
+function code(text: string): string {
+  return `\`${text.replaceAll("`", "'")}\``;
+}
+
+/** Terraform's action_reason keywords, as a reviewer would say them. */
+const REASON_TEXT: Record<string, string> = {
+  replace_because_cannot_update: "cannot be updated in place",
+  replace_because_tainted: "tainted",
+  replace_by_request: "replacement requested with -replace",
+  replace_by_triggers: "replace_triggered_by",
+  delete_because_no_resource_config: "removed from the code",
+  delete_because_no_module: "its module was removed",
+  delete_because_count_index: "count index out of range",
+  delete_because_each_key: "for_each key removed",
+  delete_because_wrong_repetition: "count/for_each changed",
+  delete_because_no_move_target: "moved to an address that does not exist",
+};
+
+function describeChange(c: ResourceChangeSummary): string {
+  const details: string[] = [];
+  if (c.kind === "replace" && c.actions[0] === "create") details.push("create before destroy");
+  if (c.deposed !== undefined) details.push(`deposed object ${code(c.deposed)}`);
+  if (c.reason !== undefined) details.push(REASON_TEXT[c.reason] ?? c.reason.replaceAll("_", " "));
+  if (c.replacePaths.length > 0) details.push(`forced by ${c.replacePaths.map(code).join(", ")}`);
+  // The symbol sits in a code span: a bare "+" or "-" after the bullet would start a nested list.
+  const line = `\`${KIND_SYMBOL[c.kind]}\` ${c.kind} ${code(c.address)}`;
+  return details.length > 0 ? `${line} (${details.join("; ")})` : line;
+}
+
+function statusCell(result: StackResult): string {
+  switch (result.status) {
+    case "planned":
+      return result.changes.length === 0 ? "✅ no changes" : "📝 changes";
+    case "blocked":
+      return result.upstream.length > 0
+        ? `⏸️ blocked: apply ${result.upstream.map(code).join(", ")} first`
+        : "⏸️ blocked: apply its upstream stack first";
+    case "failed":
+      return "❌ plan failed";
+  }
+}
+
+function countCells(result: StackResult): string {
+  if (result.status !== "planned") return "– | – | – | –";
+  const { add, change, replace, destroy } = result.counts;
+  return `${add} | ${change} | ${replace} | ${destroy}`;
+}
+
+function renderWarning(results: readonly StackResult[]): string {
+  const risky = results.flatMap((r) =>
+    r.status === "planned" ? r.changes.filter(isDestructive).map((c) => ({ stack: r.stack, change: c })) : [],
+  );
+  if (risky.length === 0) return "";
+  const lines = [
+    "> [!CAUTION]",
+    `> 🛑 **${risky.length} stateful resource${risky.length === 1 ? "" : "s"} would be replaced or destroyed.** ` +
+      "Data in them is lost. Do not merge until you have a backup or meant this.",
+    ">",
+  ];
+  for (const { stack, change } of risky.slice(0, MAX_WARNING_ITEMS)) {
+    const verb = change.kind === "replace" ? "**REPLACED**" : "**DESTROYED**";
+    lines.push(`> - ${code(stack)}: ${code(change.address)} ${verb} — ${STATEFUL_RESOURCE_TYPES[change.type]}`);
+  }
+  if (risky.length > MAX_WARNING_ITEMS) {
+    lines.push(`> - … and ${risky.length - MAX_WARNING_ITEMS} more; see the stack sections below.`);
+  }
+  return lines.join("\n");
+}
+
+function blockedText(result: BlockedStack): string {
+  const names = result.upstream.length > 0 ? result.upstream.map(code).join(", ") : "its upstream stack";
+  const deploy =
+    result.upstream.length > 0
+      ? result.upstream.map((s) => `\`npx cdktf deploy ${s} --ignore-missing-stack-dependencies\``).join(", then ")
+      : "`ops/deploy-all.sh`";
+  if (result.reason === "no-upstream-state") {
+    return (
+      `⏸️ **Not planned: ${names} has not been applied yet.** This stack reads its outputs from the state backend ` +
+      `and Terraform found no state there ("Unable to find remote state", terraform-cdk #2235). ` +
+      `Apply ${names} first (${deploy}), then re-run this workflow.`
+    );
+  }
+  return (
+    `⏸️ **Not planned: this stack reads an output that ${names} has not applied yet** ("Unsupported attribute" on its remote state). ` +
+    `Apply the upstream change first (${deploy}), then re-run this workflow.`
+  );
+}
+
+/** A fence longer than any run of backticks in the text, so plan text cannot close it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * Shares `budget` characters among blocks: small ones get all they need, the
+ * rest split what remains evenly. Returns each block's allowance, in input order.
+ */
+export function shareBudget(lengths: readonly number[], budget: number): number[] {
+  const order = lengths.map((length, index) => ({ length, index })).sort((a, b) => a.length - b.length);
+  const allowance = new Array<number>(lengths.length).fill(0);
+  let remaining = Math.max(0, budget);
+  order.forEach(({ length, index }, i) => {
+    const share = Math.floor(remaining / (order.length - i));
+    allowance[index] = Math.min(length, share);
+    remaining -= allowance[index] as number;
+  });
+  return allowance;
+}
+
+/** Cuts text to at most `limit` characters at a line boundary, saying how much was left out. */
+export function truncateLines(text: string, limit: number, notice: (omittedLines: number) => string): string {
+  if (text.length <= limit) return text;
+  const lines = text.split("\n");
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = line.length + 1;
+    if (used + cost + notice(lines.length).length + 1 > limit) break;
+    kept.push(line);
+    used += cost;
+  }
+  const tail = notice(lines.length - kept.length);
+  return kept.length > 0 ? `${kept.join("\n")}\n${tail}` : tail;
+}
+
+function artifactPointer(options: CommentOptions): string {
+  const name = options.artifactName !== undefined ? `artifact ${code(options.artifactName)}` : "the workflow artifact";
+  return options.runUrl !== undefined ? `${name} of [this workflow run](${options.runUrl})` : name;
+}
+
+/** Renders the whole comment, staying within `maxLength` however large the plans. */
+export function renderComment(results: readonly StackResult[], options: CommentOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_COMMENT_LENGTH;
+  if (maxLength > GITHUB_COMMENT_LIMIT) {
+    throw new Error(`maxLength ${maxLength} is above GitHub's comment limit of ${GITHUB_COMMENT_LIMIT}`);
+  }
+  const env = options.environment !== undefined ? ` — ${code(options.environment)}` : "";
+  const head: string[] = [COMMENT_MARKER, `## Terraform plan${env}`, ""];
+  const warning = renderWarning(results);
+  if (warning !== "") head.push(warning, "");
+  head.push("| Stack | Status | Add | Change | Replace | Destroy |", "|---|---|--:|--:|--:|--:|");
+  for (const r of results) head.push(`| ${code(r.stack)} | ${statusCell(r)} | ${countCells(r)} |`);
+  head.push("");
+  const footerParts: string[] = [];
+  if (options.commitSha !== undefined) footerParts.push(`Planned at ${code(options.commitSha.slice(0, 12))}.`);
+  footerParts.push(`Full plan texts: ${artifactPointer(options)}.`);
+  const footer = `\n<sub>${footerParts.join(" ")}</sub>\n`;
+  const truncatedNote = `\n> [!NOTE]\n> Some plans below are cut to keep this comment under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit. The full plans are in ${artifactPointer(options)}.\n`;
+
+  // Fixed text per stack; the change lists and plan texts are what gets cut.
+  const fixed = results.map((r) => {
+    if (r.status === "blocked") return `### ${code(r.stack)}\n\n${blockedText(r)}\n`;
+    if (r.status === "failed") {
+      // A few dozen lines, but one of them may be huge: keep the end, where the error is.
+      const log = r.log.length > MAX_LOG_CHARS ? `…${r.log.slice(-MAX_LOG_CHARS)}` : r.log;
+      const fence = fenceFor(log);
+      return `### ${code(r.stack)}\n\n❌ **terraform init/plan failed.** The end of its log:\n\n<details><summary>Log</summary>\n\n${fence}\n${log}\n${fence}\n\n</details>\n`;
+    }
+    const c = r.counts;
+    const summary = r.changes.length === 0 ? "No changes." : `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.forget > 0 ? `, ${c.forget} to forget` : ""}.`;
+    const moves = r.moved.length > 0 ? `\n${r.moved.length} moved: ${r.moved.slice(0, 20).map((m) => `${code(m.from)} → ${code(m.to)}`).join(", ")}${r.moved.length > 20 ? ", …" : ""}\n` : "";
+    return `### ${code(r.stack)}\n\n${summary}\n${moves}`;
+  });
+  const changeLists = results.map((r) => (r.status === "planned" ? r.changes.map((c) => `- ${describeChange(c)}`).join("\n") : ""));
+  const planTexts = results.map((r) => (r.status === "planned" ? (r.planText ?? "").trimEnd() : ""));
+
+  const wrapList = (body: string, count: number) =>
+    `\n<details><summary>${count} resource change${count === 1 ? "" : "s"}</summary>\n\n${body}\n\n</details>\n`;
+  const wrapPlan = (body: string) => {
+    const fence = fenceFor(body);
+    return `\n<details><summary>Plan output</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
+  };
+  // Room each cut block may need for its "… N more lines" notice.
+  const noticeReserve = 120;
+  const wrapperCost = results.map((r, i) => {
+    let cost = 0;
+    if (r.status === "planned" && changeLists[i] !== "") cost += wrapList("", r.changes.length).length + noticeReserve;
+    const text = planTexts[i] as string;
+    if (text !== "") cost += wrapPlan(text).length - text.length + noticeReserve;
+    return cost;
+  });
+  const joins = results.length + 3; // newlines body.join adds between parts
+  const fixedLength =
+    head.join("\n").length + footer.length + truncatedNote.length + joins +
+    fixed.reduce((n, f, i) => n + f.length + (wrapperCost[i] as number), 0);
+  let budget = maxLength - fixedLength;
+  const omitted = (what: string) => (n: number) => `… ${n} more ${what} left out here; see the full plan in the workflow artifact.`;
+
+  // Change lists first: they are what a reviewer must see. Up to half the room is
+  // kept for plan texts, so one huge stack cannot crowd out every other plan.
+  const planNeed = planTexts.reduce((n, p) => n + p.length, 0);
+  const planReserve = Math.min(planNeed, Math.floor(Math.max(0, budget) / 2));
+  const listAllowance = shareBudget(changeLists.map((l) => l.length), budget - planReserve);
+  const lists = changeLists.map((l, i) => truncateLines(l, listAllowance[i] as number, omitted("lines")));
+  budget -= lists.reduce((n, l) => n + l.length, 0);
+  const planAllowance = shareBudget(planTexts.map((p) => p.length), budget);
+  const plans = planTexts.map((p, i) => truncateLines(p, planAllowance[i] as number, omitted("plan lines")));
+  const truncated = lists.some((l, i) => l !== changeLists[i]) || plans.some((p, i) => p !== planTexts[i]);
+
+  const body = [head.join("\n")];
+  if (truncated) body.push(truncatedNote);
+  results.forEach((r, i) => {
+    let section = fixed[i] as string;
+    if (r.status === "planned") {
+      if (changeLists[i] !== "") section += wrapList(lists[i] as string, r.changes.length);
+      if (planTexts[i] !== "") section += wrapPlan(plans[i] as string);
+    }
+    body.push(section);
+  });
+  body.push(footer);
+  const comment = body.join("\n");
+  if (comment.length > maxLength) {
+    // Only reachable when the fixed parts alone exceed the limit (hundreds of stacks or a tiny maxLength).
+    const cut = `\n\n… comment cut at ${maxLength} characters; see ${artifactPointer(options)}.\n`;
+    return comment.slice(0, Math.max(0, maxLength - cut.length)) + cut;
+  }
+  return comment;
+}
