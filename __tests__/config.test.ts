@@ -46,7 +46,7 @@ describe("defaults", () => {
   });
 
   it("defaults the S3 backend's region to the platform region", () => {
-    const c = parseConfig({ platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state" } });
+    const c = parseConfig({ platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } });
     expect(c.state).toMatchObject({ backend: "s3", bucket: "team-state", region: "eu-west-1", keyPrefix: "eks-mesh-platform" });
   });
 });
@@ -78,7 +78,8 @@ describe("refused configs name the field, the problem and what is allowed", () =
     ["name too long", { platform: { name: "averyveryverylongname" } }, 'platform.name: "averyveryverylongname" is longer than 16 characters'],
     ["bad region", { platform: { region: "us-east" } }, 'platform.region: "us-east" is not an AWS region name; use one like "us-east-1"'],
     ["reserved tag key", { platform: { tags: { "aws:owner": "x" } } }, 'platform.tags.aws:owner: tag key "aws:owner" uses the reserved "aws:" prefix; choose another key'],
-    ["bad bucket name", { state: { backend: "s3", bucket: "Team_State" } }, 'state.bucket: "Team_State" is not a valid S3 bucket name'],
+    ["bad bucket name", { state: { backend: "s3", bucket: "Team_State", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } }, 'state.bucket: "Team_State" is not a valid S3 bucket name'],
+    ["S3 state without a KMS key", { state: { backend: "s3", bucket: "team-state" } }, "state.kmsKeyArn: is required with the s3 backend: without it Terraform writes state with AES256 and ignores the bucket's KMS key"],
     ["unknown backend", { state: { backend: "gcs" } }, 'state.backend: unknown backend "gcs"; use "local" (default) or "s3"'],
     ["absolute local state path", { state: { backend: "local", directory: "/var/state" } }, 'state.directory: "/var/state" must be a path inside the project'],
     ["bad log retention", { network: { flowLogs: { retentionDays: 10 } } }, "network.flowLogs.retentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14"],

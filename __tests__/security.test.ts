@@ -7,7 +7,7 @@ describe("Checkov scan of every synthesized stack", () => {
   it.each([
     ["default (dev)", withDev()],
     ["everything on (3 zones, NAT per zone, endpoints, S3 backend)", withDev({
-      state: { backend: "s3", bucket: "team-tf-state" },
+      state: { backend: "s3", bucket: "team-tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" },
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
     })],
     ["unpinned zones", { network: { azCount: 2 } }],

@@ -1,21 +1,41 @@
 #!/usr/bin/env bash
-# Installs the non-npm tools the tests use, pinned, into the project (.venv).
+# Installs the non-npm tools the tests use, pinned, inside the project:
+#   .venv/bin/checkov     security scan of the synthesized Terraform (requirements-dev.txt)
+#   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
+# shellcheck (used by actionlint for run: scripts) comes from Debian when apt is available.
 # Idempotent: a second run only checks the installed versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+ACTIONLINT_VERSION=v1.7.12
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
   echo "setup-tools: Python 3.9+ is needed for Checkov (set PYTHON=/path/to/python3)" >&2
   exit 1
 fi
-
 want=$(grep -E '^checkov==' requirements-dev.txt | cut -d= -f3)
 if [ -x .venv/bin/checkov ] && [ "$(.venv/bin/checkov --version 2>/dev/null)" = "$want" ]; then
   echo "setup-tools: checkov $want already in .venv"
-  exit 0
+else
+  "$python" -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  echo "setup-tools: installed checkov $(.venv/bin/checkov --version) into .venv"
 fi
 
-"$python" -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-echo "setup-tools: installed checkov $(.venv/bin/checkov --version) into .venv"
+if ! command -v go >/dev/null 2>&1; then
+  echo "setup-tools: Go is needed to build actionlint ($ACTIONLINT_VERSION)" >&2
+  exit 1
+fi
+if [ -x .tools/bin/actionlint ] && [ "$(.tools/bin/actionlint -version | head -n1)" = "${ACTIONLINT_VERSION#v}" ]; then
+  echo "setup-tools: actionlint $ACTIONLINT_VERSION already in .tools/bin"
+else
+  GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  echo "setup-tools: installed actionlint $ACTIONLINT_VERSION into .tools/bin"
+fi
+
+if ! command -v shellcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null) \
+    && echo "setup-tools: installed shellcheck from Debian" \
+    || echo "setup-tools: shellcheck not installed; actionlint will skip run: scripts" >&2
+fi

@@ -1,7 +1,9 @@
 import type { App } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
+import { BootstrapStack } from "./bootstrap";
 import { ClusterStack } from "./cluster";
 import { MeshStack } from "./mesh";
+import { Naming } from "./naming";
 import { NetworkStack } from "./network";
 import { WorkloadsStack } from "./workloads";
 
@@ -11,6 +13,8 @@ export interface PlatformStacks {
   readonly cluster: ClusterStack;
   readonly mesh: MeshStack;
   readonly workloads: WorkloadsStack;
+  /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
+  readonly bootstrap?: BootstrapStack;
 }
 
 /**
@@ -27,5 +31,14 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   const workloads = new WorkloadsStack(app, { config });
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
-  return { network, cluster, mesh, workloads };
+  const state = config.state;
+  const bootstrap =
+    state.backend === "s3"
+      ? new BootstrapStack(app, "bootstrap", {
+          region: state.region ?? config.platform.region,
+          bucketName: state.bucket,
+          tags: new Naming(config.platform).tags("bootstrap"),
+        })
+      : undefined;
+  return { network, cluster, mesh, workloads, bootstrap };
 }

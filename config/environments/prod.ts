@@ -5,7 +5,13 @@ import { defineConfig } from "../define";
 // bootstrap stack first; see the README).
 export default defineConfig({
   platform: { name: "eksmesh", environment: "prod", region: "us-east-1", tags: { owner: "platform-team" } },
-  state: { backend: "s3", bucket: "eksmesh-terraform-state", keyPrefix: "eks-mesh-platform" },
+  state: {
+    backend: "s3",
+    bucket: "eksmesh-terraform-state",
+    keyPrefix: "eks-mesh-platform",
+    // Replace with the bootstrap stack's `state_kms_key_arn` output for your account.
+    kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/eksmesh-terraform-state",
+  },
   network: {
     cidr: "10.20.0.0/16",
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],

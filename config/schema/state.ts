@@ -31,8 +31,14 @@ export const s3StateSchema = z.strictObject({
   keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, {
     error: (i) => `${JSON.stringify(i.input)} is not a valid key prefix; use path segments of letters, digits and !_.*'()- separated by "/", without leading or trailing "/"`,
   }).default("eks-mesh-platform"),
-  /** Customer-managed KMS key for state encryption. @default the bucket's default encryption (SSE-KMS with the bootstrap key) */
-  kmsKeyArn: kmsKeyArn.optional(),
+  /**
+   * KMS key (or alias) ARN that encrypts the state objects: the bootstrap stack's
+   * `state_kms_key_arn` output. Required: with `encrypt = true` and no key, Terraform asks
+   * S3 for AES256 on every write, which overrides the bucket's KMS default.
+   */
+  kmsKeyArn: z.custom<string>((v) => v !== undefined, {
+    error: "is required with the s3 backend: without it Terraform writes state with AES256 and ignores the bucket's KMS key; use the bootstrap stack's state_kms_key_arn output",
+  }).pipe(kmsKeyArn),
   /** Optional legacy DynamoDB lock table; S3 native locking (`use_lockfile`, Terraform >= 1.10) is always on. */
   dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "DynamoDB table names are 3-255 characters of letters, digits, _ . -" }).optional(),
 });
