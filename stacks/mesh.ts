@@ -61,7 +61,7 @@ export class MeshStack extends PlatformStack {
     super(scope, "mesh", props);
     const mesh = this.config.mesh;
     const region = this.config.platform.region;
-    const meshName = mesh.name ?? this.naming.prefix;
+    const meshName = mesh.name;
 
     const cluster = this.upstream("cluster", CLUSTER_OUTPUTS);
     configureKubernetesProviders(this, { cluster, region, helm: true });

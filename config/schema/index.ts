@@ -25,6 +25,7 @@ export const platformConfigSchema = z
     ...c,
     // Resolved here so stacks never re-default anything.
     state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
+    mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
   }));
 
 /** What an environment file writes: every field optional, checked by the schema. */
