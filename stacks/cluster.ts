@@ -12,7 +12,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import type { CoreAddon } from "../config/schema/cluster";
+import { CONTROL_PLANE_LOG_TYPES, type CoreAddon } from "../config/schema/cluster";
 import { CLUSTER_OUTPUTS, type ClusterOutputs, NETWORK_OUTPUTS, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
@@ -117,15 +117,16 @@ export class ClusterStack extends PlatformStack {
         skipCheck(cluster, "CKV_AWS_38", "0.0.0.0/0 accepted explicitly by cluster.endpoint.allowPublicFromAnywhere; the API still requires IAM authentication and an access entry");
       }
     }
-    const missingLogs = ["api", "audit", "authenticator", "controllerManager", "scheduler"].filter((t) => !settings.logging.types.includes(t as never));
+    const missingLogs = CONTROL_PLANE_LOG_TYPES.filter((t) => !settings.logging.types.includes(t));
     if (missingLogs.length > 0) {
       skipCheck(cluster, "CKV_AWS_37", `cluster.logging.types leaves out ${missingLogs.join(", ")} by choice; api, audit and authenticator are always on`);
     }
     const issuer = cluster.identity.get(0).oidc.get(0).issuer;
 
     // --- IRSA: the cluster's OIDC issuer as an IAM identity provider. No thumbprint: IAM
-    // verifies the issuer's TLS certificate against its own trusted CAs (provider >= 5.81
-    // makes thumbprint_list optional; hashicorp/terraform-provider-aws#35112).
+    // verifies the issuer's TLS certificate against its own library of trusted CAs, and
+    // thumbprint_list is optional in AWS provider 6 (hashicorp/terraform-provider-aws#35112),
+    // so no tls provider is needed.
     const oidc = new IamOpenidConnectProvider(this, "oidc-provider", {
       url: issuer,
       clientIdList: ["sts.amazonaws.com"],

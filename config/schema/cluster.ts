@@ -123,7 +123,7 @@ export const fargateProfileSchema = z.strictObject({
 export type FargateSelector = z.output<typeof fargateSelectorSchema>;
 export type FargateProfile = z.output<typeof fargateProfileSchema>;
 
-/** True when every label of `narrow` is also in `wide`... i.e. a pod matching `wide`'s labels matches `narrow`'s. */
+/** True when every label of `general` is also in `specific`: a pod matching `specific` also matches `general`. */
 function labelsCover(general: Record<string, string>, specific: Record<string, string>): boolean {
   return Object.entries(general).every(([k, v]) => specific[k] === v);
 }
@@ -261,62 +261,62 @@ const cidrText = z.string().superRefine((text, ctx) => {
 });
 
 const clusterObject = z.strictObject({
-    /** Kubernetes minor version of the control plane and nodes. @default "1.35" */
-    kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
-    /**
-     * What happens when the version leaves standard support: "STANDARD" upgrades the control
-     * plane automatically; "EXTENDED" keeps it for up to 12 more months at $0.60/h instead of $0.10/h.
-     * @default "STANDARD"
-     */
-    supportType: z.enum(["STANDARD", "EXTENDED"], { error: (i) => `${quote(i.input)} is not a support type; use "STANDARD" or "EXTENDED"` }).default("STANDARD"),
-    endpoint: z
-      .strictObject({
-        /**
-         * Also expose the API server on a public endpoint. The private endpoint is always on.
-         * With this off, kubectl and the mesh/workloads stacks must run from inside the VPC
-         * (or over VPN / a bastion). @default false
-         */
-        publicAccess: z.boolean().default(false),
-        /** Source CIDRs allowed to reach the public endpoint; required when publicAccess is on. @default [] */
-        publicAccessCidrs: z.array(cidrText).default([]),
-        /** Allow 0.0.0.0/0 in publicAccessCidrs (the API is still authenticated, but scanned by the whole internet). @default false */
-        allowPublicFromAnywhere: z.boolean().default(false),
-      })
-      .prefault({}),
-    logging: z
-      .strictObject({
-        /** Control-plane log types; api, audit and authenticator are always required. @default all five */
-        types: z
-          .array(z.enum(CONTROL_PLANE_LOG_TYPES, { error: (i) => `${quote(i.input)} is not a control-plane log type; use ${CONTROL_PLANE_LOG_TYPES.join(", ")}` }))
-          .default([...CONTROL_PLANE_LOG_TYPES]),
-        /** Retention of /aws/eks/<cluster>/cluster. @default 365 */
-        retentionDays: logRetentionDays.default(365),
-      })
-      .prefault({}),
-    /** IAM roles/users granted AmazonEKSClusterAdminPolicy through EKS access entries. @default [] */
-    adminPrincipalArns: z.array(iamArn).default([]),
-    /**
-     * Also make the identity that runs `terraform apply` on this stack a cluster admin (an
-     * access entry for its IAM role, skipped when it is already in adminPrincipalArns), so
-     * the mesh and workloads stacks can reach the cluster out of the box. @default true
-     */
-    deployerIsAdmin: z.boolean().default(true),
-    /** Give the vpc-cni add-on (aws-node) its own IRSA role instead of putting AmazonEKS_CNI_Policy on the node role. @default true */
-    vpcCniIrsa: z.boolean().default(true),
-    /** Attach AmazonSSMManagedInstanceCore to the node role (Session Manager shell on nodes; no SSH either way). @default false */
-    nodeSsmAccess: z.boolean().default(false),
-    /** Fargate profiles by name; limits in FARGATE_LIMITS. @default {} (the workloads catalog adds its own) */
-    fargateProfiles: z.record(resourceKey("Fargate profile name"), fargateProfileSchema).default({}),
-    /** Managed EC2 node groups by name. @default { general: { t3.medium × 1..3, desired 2 } } */
-    nodeGroups: z.record(resourceKey("node group name"), nodeGroupSchema).prefault({ general: {} }),
-    /** Pinned EKS add-on builds. */
-    addons: z
-      .strictObject({
-        "vpc-cni": addonSettings("vpc-cni"),
-        "kube-proxy": addonSettings("kube-proxy"),
-        coredns: addonSettings("coredns"),
-      })
-      .prefault({}),
+  /** Kubernetes minor version of the control plane and nodes. @default "1.35" */
+  kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
+  /**
+   * What happens when the version leaves standard support: "STANDARD" upgrades the control
+   * plane automatically; "EXTENDED" keeps it for up to 12 more months at $0.60/h instead of $0.10/h.
+   * @default "STANDARD"
+   */
+  supportType: z.enum(["STANDARD", "EXTENDED"], { error: (i) => `${quote(i.input)} is not a support type; use "STANDARD" or "EXTENDED"` }).default("STANDARD"),
+  endpoint: z
+    .strictObject({
+      /**
+       * Also expose the API server on a public endpoint. The private endpoint is always on.
+       * With this off, kubectl and the mesh/workloads stacks must run from inside the VPC
+       * (or over VPN / a bastion). @default false
+       */
+      publicAccess: z.boolean().default(false),
+      /** Source CIDRs allowed to reach the public endpoint; required when publicAccess is on. @default [] */
+      publicAccessCidrs: z.array(cidrText).default([]),
+      /** Allow 0.0.0.0/0 in publicAccessCidrs (the API is still authenticated, but scanned by the whole internet). @default false */
+      allowPublicFromAnywhere: z.boolean().default(false),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      /** Control-plane log types; api, audit and authenticator are always required. @default all five */
+      types: z
+        .array(z.enum(CONTROL_PLANE_LOG_TYPES, { error: (i) => `${quote(i.input)} is not a control-plane log type; use ${CONTROL_PLANE_LOG_TYPES.join(", ")}` }))
+        .default([...CONTROL_PLANE_LOG_TYPES]),
+      /** Retention of /aws/eks/<cluster>/cluster. @default 365 */
+      retentionDays: logRetentionDays.default(365),
+    })
+    .prefault({}),
+  /** IAM roles/users granted AmazonEKSClusterAdminPolicy through EKS access entries. @default [] */
+  adminPrincipalArns: z.array(iamArn).default([]),
+  /**
+   * Also make the identity that runs `terraform apply` on this stack a cluster admin (an
+   * access entry for its IAM role, skipped when it is already in adminPrincipalArns), so
+   * the mesh and workloads stacks can reach the cluster out of the box. @default true
+   */
+  deployerIsAdmin: z.boolean().default(true),
+  /** Give the vpc-cni add-on (aws-node) its own IRSA role instead of putting AmazonEKS_CNI_Policy on the node role. @default true */
+  vpcCniIrsa: z.boolean().default(true),
+  /** Attach AmazonSSMManagedInstanceCore to the node role (Session Manager shell on nodes; no SSH either way). @default false */
+  nodeSsmAccess: z.boolean().default(false),
+  /** Fargate profiles by name; limits in FARGATE_LIMITS. @default {} (the workloads catalog adds its own) */
+  fargateProfiles: z.record(resourceKey("Fargate profile name"), fargateProfileSchema).default({}),
+  /** Managed EC2 node groups by name. @default { general: { t3.medium × 1..3, desired 2 } } */
+  nodeGroups: z.record(resourceKey("node group name"), nodeGroupSchema).prefault({ general: {} }),
+  /** Pinned EKS add-on builds. */
+  addons: z
+    .strictObject({
+      "vpc-cni": addonSettings("vpc-cni"),
+      "kube-proxy": addonSettings("kube-proxy"),
+      coredns: addonSettings("coredns"),
+    })
+    .prefault({}),
 });
 
 export const clusterSchema = clusterObject.prefault({}).superRefine((c, ctx) => checkCluster(c, ctx));
