@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
-import { checkAcrossSections } from "./cross-checks";
+import { resolveAcrossSections } from "./cross-checks";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -20,13 +20,15 @@ export const platformConfigSchema = z
     mesh: meshSchema,
     workloads: workloadsSchema,
   })
-  .superRefine((c, ctx) => checkAcrossSections(c, ctx))
-  .transform((c) => ({
-    ...c,
+  .transform((parsed, ctx) => {
+    const c = resolveAcrossSections(parsed, ctx);
     // Resolved here so stacks never re-default anything.
-    state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
-    mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
-  }));
+    return {
+      ...c,
+      state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
+      mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+    };
+  });
 
 /** What an environment file writes: every field optional, checked by the schema. */
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;

@@ -1,0 +1,72 @@
+import type { CatalogInput } from "./types";
+
+/**
+ * The reference system (shared/seeds/000): a login (user) API, a registration API and a
+ * chat API, each in its own namespace on Fargate as in the seed, and a frontend on the
+ * EC2 node group, public through the ALB. Users and chat messages live in DynamoDB; each
+ * API may touch only the tables it uses. Ports are 8080 like the seed's services.
+ */
+export const referenceCatalog: CatalogInput = {
+  name: "reference",
+  description: "Login, registration and chat APIs on Fargate with a public frontend on EC2 (seed 000)",
+  services: [
+    {
+      name: "frontend",
+      namespace: "frontend",
+      image: { ecr: "frontend", tag: "1.0.0" },
+      port: 8080,
+      cpu: { request: 250, limit: 500 },
+      memory: { request: 256, limit: 512 },
+      placement: "ec2",
+      nodeSelector: { "eks-mesh-platform/node-group": "general" },
+      public: { path: "/" },
+      healthCheckPath: "/health",
+      dependsOn: ["service-user", "service-registro", "service-chat"],
+      env: {
+        LOGIN_API_URL: "http://service-user.apiuser.svc.cluster.local:8080",
+        REGISTRATION_API_URL: "http://service-registro.apiregistro.svc.cluster.local:8080",
+        CHAT_API_URL: "http://service-chat.apichat.svc.cluster.local:8080",
+      },
+    },
+    {
+      // The seed's login service ("service-user" in namespace apiuser): reads users.
+      name: "service-user",
+      namespace: "apiuser",
+      image: { ecr: "service-user", tag: "1.0.0" },
+      port: 8080,
+      cpu: { request: 250, limit: 500 },
+      memory: { request: 512, limit: 512 },
+      placement: "auto",
+      tables: { users: "read" },
+      env: { USERS_TABLE: "users" },
+    },
+    {
+      // Registration ("service-registro" in apiregistro): creates users.
+      name: "service-registro",
+      namespace: "apiregistro",
+      image: { ecr: "service-registro", tag: "1.0.0" },
+      port: 8080,
+      cpu: { request: 250, limit: 500 },
+      memory: { request: 512, limit: 512 },
+      placement: "auto",
+      tables: { users: "write" },
+      env: { USERS_TABLE: "users" },
+    },
+    {
+      // Chat ("service-chat" in apichat): stores messages and looks up their authors.
+      name: "service-chat",
+      namespace: "apichat",
+      image: { ecr: "service-chat", tag: "1.0.0" },
+      port: 8080,
+      cpu: { request: 250, limit: 500 },
+      memory: { request: 512, limit: 512 },
+      placement: "auto",
+      tables: { messages: "readwrite", users: "read" },
+      env: { MESSAGES_TABLE: "messages", USERS_TABLE: "users" },
+    },
+  ],
+  tables: {
+    users: { partitionKey: { name: "username", type: "S" } },
+    messages: { partitionKey: { name: "roomId", type: "S" }, sortKey: { name: "sentAt", type: "N" } },
+  },
+};
