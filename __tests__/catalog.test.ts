@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { decideAutoPlacements } from "../cost/platform";
 import { CATALOGS, type CatalogInput, resolveCatalog, resolvePlacement, type ServiceInput } from "../apps";
 import { catalogSchema } from "../apps/types";
 import { ConfigError, parseConfig } from "../config/load";
@@ -192,11 +193,15 @@ describe("Fargate profiles generated from the catalog", () => {
     });
   });
 
-  it("through the platform schema (config/schema/index.ts applies the transform)", () => {
+  it("through the platform schema: Yelb's auto services go where the optimizer puts them, and profiles follow", () => {
     const parsed = platformConfigSchema.parse(withDev({ workloads: { catalog: "yelb" } }));
-    expect(parsed.cluster.fargateProfiles).toEqual({
-      "workloads-1": { selectors: [{ namespace: "yelb", labels: { "eks-mesh-platform/compute": "fargate" } }] },
-    });
+    const expected = decideAutoPlacements(parsed);
+    const fargateNamespaces = parsed.workloads.app.services.filter((x) => x.placement === "fargate").map((x) => x.namespace);
+    for (const service of parsed.workloads.app.services) {
+      if (service.requestedPlacement === "auto") expect(service.placement, service.name).toBe(expected[service.name]);
+    }
+    const selected = Object.values(parsed.cluster.fargateProfiles).flatMap((p) => p.selectors.map((x) => x.namespace));
+    expect([...new Set(selected)].sort()).toEqual([...new Set(fargateNamespaces)].sort());
   });
 
   it("skip a namespace a user-written profile already covers (no overlapping selectors)", () => {
@@ -218,7 +223,7 @@ describe("Fargate profiles generated from the catalog", () => {
   });
 
   it("refuse more namespaces than the EKS profile limit can hold", () => {
-    const many = Array.from({ length: 51 }, (_, i) => svc(`s${i}`, { namespace: `ns${i}` }));
+    const many = Array.from({ length: 51 }, (_, i) => svc(`s${i}`, { namespace: `ns${i}`, placement: "fargate" }));
     const { issues } = crossCheck(catalog(many));
     expect(issues).toEqual([
       'workloads.catalog: catalog "reference" (apps/reference.ts) puts Fargate services in namespaces that need 11 generated Fargate profiles (5 namespaces each); with the 0 in cluster.fargateProfiles that is 11, over the EKS limit of 10 per cluster; use fewer namespaces for Fargate services or fewer user-written profiles',

@@ -34,9 +34,12 @@ export const referenceCatalog: CatalogInput = {
       namespace: "apiuser",
       image: { ecr: "service-user", tag: "1.0.0" },
       port: 8080,
-      cpu: { request: 250, limit: 500 },
+      // 240m + Envoy's 10m fits Fargate's 0.25 vCPU size; 250m would be billed as 0.5 vCPU.
+      cpu: { request: 240, limit: 500 },
       memory: { request: 512, limit: 512 },
-      placement: "auto",
+      // The seed runs its APIs on Fargate; pinned so the optimizer does not move them
+      // (on this small catalog packing them onto the node group would be cheaper: npm run cost).
+      placement: "fargate",
       tables: { users: "read" },
       env: { USERS_TABLE: "users" },
     },
@@ -46,9 +49,12 @@ export const referenceCatalog: CatalogInput = {
       namespace: "apiregistro",
       image: { ecr: "service-registro", tag: "1.0.0" },
       port: 8080,
-      cpu: { request: 250, limit: 500 },
+      // 240m + Envoy's 10m fits Fargate's 0.25 vCPU size; 250m would be billed as 0.5 vCPU.
+      cpu: { request: 240, limit: 500 },
       memory: { request: 512, limit: 512 },
-      placement: "auto",
+      // The seed runs its APIs on Fargate; pinned so the optimizer does not move them
+      // (on this small catalog packing them onto the node group would be cheaper: npm run cost).
+      placement: "fargate",
       tables: { users: "write" },
       env: { USERS_TABLE: "users" },
     },
@@ -58,9 +64,12 @@ export const referenceCatalog: CatalogInput = {
       namespace: "apichat",
       image: { ecr: "service-chat", tag: "1.0.0" },
       port: 8080,
-      cpu: { request: 250, limit: 500 },
+      // 240m + Envoy's 10m fits Fargate's 0.25 vCPU size; 250m would be billed as 0.5 vCPU.
+      cpu: { request: 240, limit: 500 },
       memory: { request: 512, limit: 512 },
-      placement: "auto",
+      // The seed runs its APIs on Fargate; pinned so the optimizer does not move them
+      // (on this small catalog packing them onto the node group would be cheaper: npm run cost).
+      placement: "fargate",
       tables: { messages: "readwrite", users: "read" },
       env: { MESSAGES_TABLE: "messages", USERS_TABLE: "users" },
     },

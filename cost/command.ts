@@ -1,7 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
+import { loadConfig } from "../config/load";
 import { loadCostInput, resolveCostInput } from "./input";
+import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
 import { loadPrices } from "./prices";
 import { formatReport } from "./table";
@@ -14,6 +16,8 @@ import { utilizationCurve } from "./utilization";
 
 export const USAGE = `Usage: npx tsx cost/cli.ts [options]
 
+  --platform                   the configured platform (PLATFORM_ENV / PLATFORM_CONFIG): its catalog,
+                               node group, NAT and load balancer (what \`npm run cost\` uses)
   --catalog <file.json>        services and infrastructure (a CostInput); default: the built-in example
   --example <name>             built-in example: ${Object.keys(EXAMPLES).join(" | ")} (default: reference)
   --prices <file.json>         your prices, merged over the shipped us-east-1 table
@@ -47,6 +51,7 @@ interface Args {
   instance?: string;
   timeLimitMs?: number;
   json: boolean;
+  platform: boolean;
   printPrices: boolean;
   help: boolean;
 }
@@ -56,10 +61,11 @@ class UsageError extends Error {}
 const VALUE_FLAGS = new Set(["--catalog", "--example", "--prices", "--svg", "--utilization-svg", "--instance", "--time-limit"]);
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { example: "reference", json: false, printPrices: false, help: false };
+  const args: Args = { example: "reference", json: false, platform: false, printPrices: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--json") args.json = true;
+    else if (flag === "--platform") args.platform = true;
     else if (flag === "--print-prices") args.printPrices = true;
     else if (flag === "--help" || flag === "-h") args.help = true;
     else if (VALUE_FLAGS.has(flag)) {
@@ -78,7 +84,9 @@ export function parseArgs(argv: readonly string[]): Args {
       }
     } else throw new UsageError(`unknown option "${flag}"`);
   }
-  if (args.catalog !== undefined && argv.includes("--example")) throw new UsageError("--catalog and --example exclude each other");
+  if ([args.catalog !== undefined, argv.includes("--example"), args.platform].filter(Boolean).length > 1) {
+    throw new UsageError("--platform, --catalog and --example exclude each other");
+  }
   if (!(args.example in EXAMPLES)) throw new UsageError(`unknown example "${args.example}" (known: ${Object.keys(EXAMPLES).join(", ")})`);
   return args;
 }
@@ -103,7 +111,11 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       io.stdout(JSON.stringify(prices, null, 2) + "\n");
       return 0;
     }
-    const input = args.catalog !== undefined ? loadCostInput(args.catalog) : resolveCostInput(EXAMPLES[args.example as ExampleName]);
+    const input = args.platform
+      ? resolveCostInput(costInputFromPlatform(loadConfig().config, "requested"), "cost input from the platform config")
+      : args.catalog !== undefined
+        ? loadCostInput(args.catalog)
+        : resolveCostInput(EXAMPLES[args.example as ExampleName]);
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
     if (args.json) {
       io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced }, null, 2) + "\n");

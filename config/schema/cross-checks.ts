@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { decideAutoPlacements } from "../../cost/platform";
 import { CATALOG_FILES, type ResolvedCatalog, type ResolvedService } from "../../apps";
 import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
 import type { WorkloadsSettings } from "./workloads";
@@ -26,6 +27,7 @@ export const GENERATED_PROFILE_PREFIX = "workloads-";
 
 /** The sections these rules read (the parsed config before cross-section resolution). */
 export interface CrossSections {
+  readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
   readonly cluster: { readonly fargateProfiles: Record<string, FargateProfile>; readonly nodeGroups: Record<string, NodeGroupSettings> };
   readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean } } };
   readonly workloads: WorkloadsSettings;
@@ -172,6 +174,20 @@ export function checkAcrossSections(config: CrossSections, ctx: z.RefinementCtx)
  * Wire it in config/schema/index.ts as `.transform((c, ctx) => resolveAcrossSections(c, ctx))`.
  */
 export function resolveAcrossSections<C extends CrossSections>(config: C, ctx: z.RefinementCtx): C {
-  const fargateProfiles = checkSections(config, ctx);
-  return { ...config, cluster: { ...config.cluster, fargateProfiles } };
+  const placed = placeByCost(config);
+  const fargateProfiles = checkSections(placed, ctx);
+  return { ...placed, cluster: { ...placed.cluster, fargateProfiles } };
+}
+
+/**
+ * `auto` services go where the cost optimizer puts them (cost/platform.ts), given this
+ * config's node group, so Fargate profiles, node selectors and the cost report agree.
+ */
+function placeByCost<C extends CrossSections>(config: C): C {
+  const app = config.workloads.app;
+  if (!app) return config;
+  const decided = decideAutoPlacements(config as CrossSections & { workloads: { app: ResolvedCatalog } });
+  if (Object.keys(decided).length === 0) return config;
+  const services = app.services.map((s) => (decided[s.name] ? { ...s, placement: decided[s.name] } : s));
+  return { ...config, workloads: { ...config.workloads, app: { ...app, services } } };
 }
