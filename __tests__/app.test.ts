@@ -74,6 +74,35 @@ describe("state backends", () => {
   });
 });
 
+describe("cross-stack reads use the producer's backend", () => {
+  it("local: each consumer reads the producer's state file, at the path the producer writes", () => {
+    const s = synthPlatform();
+    for (const [consumer, producers] of Object.entries({ cluster: ["network"], mesh: ["cluster", "network"], workloads: ["cluster", "mesh"] })) {
+      const remote = s.stack(consumer).data!.terraform_remote_state as Record<string, any>;
+      for (const producer of producers) {
+        expect(remote[`remote-state-${producer}`], `${consumer} reads ${producer}`).toEqual({
+          backend: "local",
+          config: { path: s.stack(producer).terraform.backend.local.path },
+        });
+      }
+    }
+  });
+
+  it("s3: the consumer reads the producer's bucket and key, encrypted", () => {
+    const s = synthPlatform(withDev({ state: { backend: "s3", bucket: "team-tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } }));
+    const producer = s.stack("network").terraform.backend.s3;
+    const remote = (s.stack("cluster").data!.terraform_remote_state as Record<string, any>)["remote-state-network"];
+    expect(remote.backend).toBe("s3");
+    expect(remote.config).toMatchObject({ bucket: producer.bucket, key: producer.key, region: producer.region, encrypt: true });
+  });
+
+  it("consumers declare their upstream stacks, so the manifest carries the deploy order", () => {
+    const s = synthPlatform();
+    const deps = Object.fromEntries(Object.entries(s.manifest.stacks).map(([name, st]) => [name, [...st.dependencies].sort()]));
+    expect(deps).toEqual({ network: [], cluster: ["network"], mesh: ["cluster"], workloads: ["cluster", "mesh"] });
+  });
+});
+
 describe("outputs", () => {
   it("are named for humans, described, and not sensitive", () => {
     const s = synthPlatform();
