@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores on CI: forks keep memory per worker bounded and isolate process.env.
     pool: "forks",
+    // The JSON report lets CI print a one-line summary ("N passed, N failed").
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest/results.json" },
   },
 });
