@@ -114,3 +114,24 @@ describe("network stack, non-default configs", () => {
     expect(s.stack("network").output!.flow_log_group_name.value).toBe("");
   });
 });
+
+describe("PlatformKmsKey", () => {
+  it("keeps every condition when a service grant uses the same operator twice", async () => {
+    const { Testing, TerraformStack } = await import("cdktf");
+    const { AwsContext } = await import("../stacks/constructs/aws-context");
+    const { PlatformKmsKey } = await import("../stacks/constructs/kms-key");
+    const stack = new TerraformStack(Testing.app(), "kms");
+    const context = new AwsContext(stack, "ctx", "us-east-1");
+    new PlatformKmsKey(stack, "k", {
+      context,
+      description: "test",
+      alias: "alias/test",
+      serviceGrants: [{ service: "logs.us-east-1.amazonaws.com", actions: ["kms:Decrypt*"], conditions: [
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["1"] },
+        { test: "StringEquals", variable: "kms:ViaService", values: ["logs.us-east-1.amazonaws.com"] },
+      ] }],
+    });
+    const policy = JSON.parse(JSON.parse(Testing.synth(stack)).resource.aws_kms_key.k.policy);
+    expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "aws:SourceAccount": ["1"], "kms:ViaService": ["logs.us-east-1.amazonaws.com"] } });
+  });
+});

@@ -50,7 +50,7 @@ export class PlatformKmsKey extends Construct {
           Principal: { Service: grant.service },
           Action: grant.actions,
           Resource: "*",
-          Condition: Object.fromEntries(grant.conditions.map((c) => [c.test, { [c.variable]: c.values }])),
+          Condition: conditionBlock(grant.conditions),
         })),
       ],
     };
@@ -64,4 +64,11 @@ export class PlatformKmsKey extends Construct {
     this.key.overrideLogicalId(id);
     new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId }).overrideLogicalId(`${id}-alias`);
   }
+}
+
+/** IAM's condition block: operators as keys, several variables may share one operator. */
+function conditionBlock(conditions: ServiceKeyGrant["conditions"]): Record<string, Record<string, string[]>> {
+  const block: Record<string, Record<string, string[]>> = {};
+  for (const c of conditions) (block[c.test] ??= {})[c.variable] = c.values;
+  return block;
 }
