@@ -1,4 +1,7 @@
+import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { AwsContext } from "../stacks/constructs/aws-context";
+import { PlatformKmsKey } from "../stacks/constructs/kms-key";
 import { policyOf, synthPlatform, withDev } from "./support/synth";
 
 describe("network stack, default (dev) config", () => {
@@ -116,10 +119,7 @@ describe("network stack, non-default configs", () => {
 });
 
 describe("PlatformKmsKey", () => {
-  it("keeps every condition when a service grant uses the same operator twice", async () => {
-    const { Testing, TerraformStack } = await import("cdktf");
-    const { AwsContext } = await import("../stacks/constructs/aws-context");
-    const { PlatformKmsKey } = await import("../stacks/constructs/kms-key");
+  it("keeps every condition when a service grant uses the same operator twice", () => {
     const stack = new TerraformStack(Testing.app(), "kms");
     const context = new AwsContext(stack, "ctx", "us-east-1");
     new PlatformKmsKey(stack, "k", {
