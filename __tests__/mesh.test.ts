@@ -1,3 +1,4 @@
+import { COMPUTE_LABEL } from "../config/schema/cluster";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -65,6 +66,12 @@ describe("mesh stack, default (dev) config", () => {
     expect(ns.metadata.name).toBe("appmesh-system");
     expect(ns.metadata.labels).toMatchObject({ "appmesh.k8s.aws/sidecarInjectorWebhook": "disabled", "pod-security.kubernetes.io/enforce": "baseline", "eks-mesh-platform/stack": "mesh" });
     expect(s.resource("mesh", "helm_release", "appmesh-controller").depends_on).toContain("kubernetes_namespace_v1.appmesh-namespace");
+  });
+
+  it("schedules every add-on on the EC2 nodes, by the label the cluster stack puts on them", () => {
+    for (const release of ["appmesh-controller", "load-balancer-controller", "metrics-server"]) {
+      expect(valuesOf(s, release).nodeSelector, release).toEqual({ [COMPUTE_LABEL]: "ec2" });
+    }
   });
 
   it("passes one YAML values document: the charts/ file merged with region, cluster, IRSA annotation, tracing and stats", () => {

@@ -7,6 +7,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { parse, stringify } from "yaml";
 import type { ChartPin } from "../../charts/versions";
+import { COMPUTE_LABEL } from "../../config/schema/cluster";
 
 /** The project's charts/ folder, where each add-on's values file lives. */
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "charts");
@@ -67,7 +68,10 @@ export class HelmAddon extends Construct {
   constructor(scope: Construct, id: string, props: HelmAddonProps) {
     super(scope, id);
     const fromFile = readValuesFile(props.chart.valuesDir);
-    this.valuesYaml = toYaml(deepMerge(fromFile, props.values));
+    // Platform add-ons run on the managed EC2 nodes: they are up before any Fargate pod and
+    // their webhooks start fast there. Set here from the label the cluster stack puts on nodes.
+    const onEc2Nodes = { nodeSelector: { [COMPUTE_LABEL]: "ec2" } };
+    this.valuesYaml = toYaml(deepMerge(deepMerge(onEc2Nodes, fromFile), props.values));
 
     const dependsOn: ITerraformDependable[] = [...(props.dependsOn ?? [])];
     if (props.manageCrds) {
