@@ -25,6 +25,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
 import { PlatformKmsKey } from "./constructs/kms-key";
+import { qualifyProviderSource } from "./constructs/provider-source";
 import { STACK_DIR_TO_PROJECT_ROOT } from "./constructs/state-backend";
 
 export interface BootstrapStackProps {
@@ -64,8 +65,7 @@ export class BootstrapStack extends TerraformStack {
 
     new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
     new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.tags }] });
-    // cdktf writes the bare "aws", which OpenTofu resolves ambiguously (opentofu #2402).
-    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    qualifyProviderSource(this, "aws");
 
     const context = new AwsContext(this, "aws-context", props.region);
     this.key = new PlatformKmsKey(this, "tfstate_key", {

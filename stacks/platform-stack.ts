@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { PlatformConfig } from "../config/schema";
 import { type Contract, type ContractValues, readOutputs } from "./contracts";
+import { qualifyProviderSource } from "./constructs/provider-source";
 import { configureBackend, remoteState } from "./constructs/state-backend";
 import { Naming, type StackName } from "./naming";
 
@@ -28,15 +29,7 @@ export abstract class PlatformStack extends TerraformStack {
       region: props.config.platform.region,
       defaultTags: [{ tags: this.naming.tags(stackName) }],
     });
-    this.qualifyProviderSource("aws", "hashicorp/aws");
-  }
-
-  /**
-   * cdktf writes provider sources as the bare type ("aws"), which OpenTofu resolves
-   * ambiguously (opentofu #2402); write the namespace explicitly.
-   */
-  protected qualifyProviderSource(provider: string, source: string): void {
-    this.addOverride(`terraform.required_providers.${provider}.source`, source);
+    qualifyProviderSource(this, "aws");
   }
 
   /** Typed outputs of an upstream stack, read from its state through this stack's backend. */

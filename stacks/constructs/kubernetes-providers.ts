@@ -2,6 +2,7 @@ import { Fn, type TerraformStack } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ClusterOutputs } from "../contracts";
+import { qualifyProviderSource } from "./provider-source";
 
 export interface KubernetesProvidersProps {
   /** The cluster stack's outputs, read from its state. */
@@ -29,12 +30,12 @@ export function configureKubernetesProviders(stack: TerraformStack, props: Kuber
   const clusterCaCertificate = Fn.base64decode(cluster.clusterCertificateAuthorityData);
 
   const kubernetes = new KubernetesProvider(stack, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
-  stack.addOverride("terraform.required_providers.kubernetes.source", "hashicorp/kubernetes");
+  qualifyProviderSource(stack, "kubernetes");
   if (!props.helm) return { kubernetes };
 
   // Helm provider v3: `kubernetes` is a nested attribute object and `exec` inside it an
   // object (not the v2 blocks), which the cdktf binding writes as `kubernetes.exec = {...}`.
   const helm = new HelmProvider(stack, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
-  stack.addOverride("terraform.required_providers.helm.source", "hashicorp/helm");
+  qualifyProviderSource(stack, "helm");
   return { kubernetes, helm };
 }
