@@ -21,7 +21,7 @@ export class Naming {
     return `${this.prefix}-${purpose}`;
   }
 
-  /** A name for an object Kubernetes or AWS limits to `max` characters: truncated, never split mid-word silently. */
+  /** A name for an object AWS limits to `max` characters; a longer one stops synth rather than being cut. */
   bounded(purpose: string, max: number): string {
     const full = this.name(purpose);
     if (full.length > max) {
