@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the non-npm tools the tests use, pinned, inside the project:
 #   .venv/bin/checkov     security scan of the synthesized Terraform (requirements-dev.txt)
+#   .venv/bin/moto_server local AWS for npm run test:terraform (requirements-dev.txt)
 #   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
 # shellcheck (used by actionlint for run: scripts) comes from Debian when apt is available.
 # Idempotent: a second run only checks the installed versions.
@@ -15,12 +16,15 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'
   exit 1
 fi
 want=$(grep -E '^checkov==' requirements-dev.txt | cut -d= -f3)
-if [ -x .venv/bin/checkov ] && [ "$(.venv/bin/checkov --version 2>/dev/null)" = "$want" ]; then
-  echo "setup-tools: checkov $want already in .venv"
+moto_want=$(grep -E '^moto\[server\]==' requirements-dev.txt | cut -d= -f3)
+moto_have() { .venv/bin/python -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null; }
+if [ -x .venv/bin/checkov ] && [ "$(.venv/bin/checkov --version 2>/dev/null)" = "$want" ] \
+  && [ -x .venv/bin/moto_server ] && [ "$(moto_have)" = "$moto_want" ]; then
+  echo "setup-tools: checkov $want and moto $moto_want already in .venv"
 else
   "$python" -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-  echo "setup-tools: installed checkov $(.venv/bin/checkov --version) into .venv"
+  echo "setup-tools: installed checkov $(.venv/bin/checkov --version) and moto $(moto_have) into .venv"
 fi
 
 if ! command -v go >/dev/null 2>&1; then
