@@ -1,0 +1,170 @@
+/**
+ * Reading what Terraform says, without running it: `terraform validate -json`, the text of
+ * a failed `terraform init`, and `terraform show -json` of a second plan. Pure, so the
+ * verdicts are unit-tested without providers.
+ */
+import { z } from "zod";
+import { classifyActions, type ChangeKind } from "../plan-summary";
+import type { MotoDrift } from "./moto-gaps";
+
+const positionSchema = z.object({ line: z.number(), column: z.number() });
+const diagnosticSchema = z.object({
+  severity: z.enum(["error", "warning"]),
+  summary: z.string(),
+  detail: z.string().optional(),
+  range: z.object({ filename: z.string(), start: positionSchema }).optional(),
+  snippet: z.object({ context: z.string().nullable().optional(), code: z.string().optional() }).optional(),
+});
+const validateSchema = z.object({
+  valid: z.boolean(),
+  error_count: z.number(),
+  warning_count: z.number(),
+  diagnostics: z.array(diagnosticSchema),
+});
+
+export type Diagnostic = z.infer<typeof diagnosticSchema>;
+export type ValidateResult = z.infer<typeof validateSchema>;
+
+/** Parses `terraform validate -json`; throws with the start of the text when it is not that. */
+export function parseValidate(text: string): ValidateResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`terraform validate -json printed no JSON: ${text.trim().slice(0, 200)}`);
+  }
+  const parsed = validateSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`not terraform validate -json output: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** Terraform's own words for each diagnostic, indented under the stack's verdict line. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const where = d.range ? ` (${d.range.filename}:${d.range.start.line}:${d.range.start.column})` : "";
+      const context = d.snippet?.context ? `\n      in ${d.snippet.context}` : "";
+      const detail = d.detail ? `\n      ${d.detail.trim().replace(/\n/g, "\n      ")}` : "";
+      return `    ${d.severity}: ${d.summary}${where}${context}${detail}`;
+    })
+    .join("\n");
+}
+
+/** One-line verdict for a validated stack. */
+export function validateVerdict(result: ValidateResult): string {
+  const warnings = `${result.warning_count} warning${result.warning_count === 1 ? "" : "s"}`;
+  return result.valid && result.error_count === 0
+    ? `valid (${warnings})`
+    : `INVALID: ${result.error_count} error${result.error_count === 1 ? "" : "s"}, ${warnings}`;
+}
+
+const PROVIDER_UNAVAILABLE = [
+  /Failed to query available provider packages/,
+  /Failed to install provider/,
+  /could not connect to registry/i,
+  /was not found in any of the search locations/,
+];
+
+/**
+ * Whether a failed `terraform init` failed because a provider could not be had (no
+ * registry, not in the mirror) rather than because of the stack; with the providers named
+ * as Terraform names them (`hashicorp/aws`).
+ */
+export function initFailure(output: string): { kind: "provider-unavailable"; providers: string[] } | { kind: "other" } {
+  if (!PROVIDER_UNAVAILABLE.some((p) => p.test(output))) return { kind: "other" };
+  const named = [...output.matchAll(/provider\s+((?:[\w.-]+\/)?[\w-]+\/[\w-]+)\b/g)].map((m) => m[1]!);
+  const providers = [...new Set(named.map((p) => p.replace(/^registry\.terraform\.io\//, "")))].sort();
+  return { kind: "provider-unavailable", providers };
+}
+
+/** Terraform's error blocks from plain (-no-color) output, without the progress chatter. */
+export function errorBlocks(output: string): string {
+  const start = output.search(/^(?:\u2577\n)?\u2502? ?Error: /m);
+  const text = start >= 0 ? output.slice(start) : output;
+  return text.trim().split("\n").slice(0, 60).map((l) => `    ${l}`).join("\n");
+}
+
+const planChangeSchema = z.object({
+  address: z.string(),
+  mode: z.enum(["managed", "data"]),
+  type: z.string(),
+  change: z.object({
+    actions: z.array(z.string()).min(1),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+    after_unknown: z.unknown().optional(),
+  }),
+});
+const planSchema = z.object({
+  format_version: z.string(),
+  resource_changes: z.array(planChangeSchema).optional(),
+});
+
+export interface PlanDifference {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: ChangeKind;
+  /** Attribute paths that differ (`tags.Name`, `access_config[0].authentication_mode`); names only. */
+  readonly attributes: string[];
+}
+
+function joinPath(base: string, key: string | number): string {
+  return typeof key === "number" ? `${base}[${key}]` : base === "" ? key : `${base}.${key}`;
+}
+
+/** Paths where `after` differs from `before`, counting values only known after apply. */
+export function differingPaths(before: unknown, after: unknown, unknown: unknown, base = ""): string[] {
+  if (unknown === true) return [base];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    const u = Array.isArray(unknown) ? unknown : [];
+    return before.flatMap((b, i) => differingPaths(b, after[i], u[i], joinPath(base, i)));
+  }
+  if (isObject(before) && isObject(after)) {
+    const u = isObject(unknown) ? unknown : {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(u)])].sort();
+    return keys.flatMap((k) => differingPaths(before[k], after[k], u[k], joinPath(base, k)));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [base];
+}
+
+/** Every managed resource a plan would change, with the attributes that differ. */
+export function planDifferences(planJson: unknown): PlanDifference[] {
+  const parsed = planSchema.safeParse(planJson);
+  if (!parsed.success) throw new Error(`not a terraform show -json plan: ${parsed.error.issues[0]?.message}`);
+  const out: PlanDifference[] = [];
+  for (const rc of parsed.data.resource_changes ?? []) {
+    if (rc.mode === "data") continue;
+    const kind = classifyActions(rc.change.actions);
+    if (kind === undefined) continue;
+    const attributes = kind === "update" ? differingPaths(rc.change.before, rc.change.after, rc.change.after_unknown) : [];
+    out.push({ address: rc.address, type: rc.type, kind, attributes });
+  }
+  return out;
+}
+
+export interface ExplainedDifference extends PlanDifference {
+  /** For each differing attribute, moto's reason; absent on attributes nothing explains. */
+  readonly reasons: Record<string, string>;
+  readonly explained: boolean;
+}
+
+function covers(attribute: string, path: string): boolean {
+  return path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`);
+}
+
+/**
+ * Matches each difference against the known moto drift. A difference is explained only when
+ * it is an update and every differing attribute is covered by an entry for its type.
+ */
+export function explainDifferences(diffs: readonly PlanDifference[], drift: readonly MotoDrift[]): ExplainedDifference[] {
+  return diffs.map((d) => {
+    const reasons: Record<string, string> = {};
+    for (const path of d.attributes) {
+      const entry = drift.find((e) => e.type === d.type && covers(e.attribute, path));
+      if (entry) reasons[path] = entry.reason;
+    }
+    const explained = d.kind === "update" && d.attributes.length > 0 && d.attributes.every((p) => p in reasons);
+    return { ...d, reasons, explained };
+  });
+}
