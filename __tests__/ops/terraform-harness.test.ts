@@ -1,0 +1,413 @@
+/**
+ * The Terraform checks' own logic (ops/terraform/), without Terraform providers or moto:
+ * the copy's rewrites, the local-AWS override, the mirror, and reading Terraform's verdicts.
+ * npm run test:terraform is what runs Terraform itself.
+ */
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { endpointFor, servicesUsed } from "../../ops/terraform/aws-services";
+import { describeDifference, localAwsCandidate } from "../../ops/terraform/local-aws";
+import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
+import { motoProviderOverride } from "../../ops/terraform/moto-override";
+import { freePort } from "../../ops/terraform/moto-server";
+import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, MIRROR_ENV, scanMirror, terraformPlatform } from "../../ops/terraform/providers";
+import {
+  compareVersions,
+  leaveOut,
+  localizeState,
+  pinToAvailable,
+  qualifySource,
+  requiredProviders,
+  type StackDocument,
+} from "../../ops/terraform/stack-copy";
+import { terraformEnv } from "../../ops/terraform/terraform";
+import { summarize, summaryLine } from "../../ops/terraform/test-terraform";
+import { unavailableVerdict, validationOk, type EnvironmentValidation } from "../../ops/terraform/validate";
+import {
+  differingPaths,
+  explainDifferences,
+  formatDiagnostics,
+  initFailure,
+  parseValidate,
+  planDifferences,
+  validateVerdict,
+} from "../../ops/terraform/verdict";
+import { describeRewrites } from "../../ops/terraform/workspace";
+import prodConfig from "../../config/environments/prod";
+import { synthPlatform, type Synthesized } from "../support/synth";
+
+const AWS = "registry.terraform.io/hashicorp/aws";
+const LABEL = AWS_SNAPSHOT.label;
+
+let dev: Synthesized;
+let prod: Synthesized;
+beforeAll(() => {
+  dev = synthPlatform();
+  prod = synthPlatform(prodConfig);
+});
+
+const doc = (name: string, s: Synthesized = dev): StackDocument => s.stack(name) as StackDocument;
+
+describe("provider pins in the copy", () => {
+  it("reads each stack's providers, fully qualified", () => {
+    expect(requiredProviders(doc("mesh")).map((p) => [p.name, p.source])).toEqual([
+      ["aws", AWS],
+      ["helm", "registry.terraform.io/hashicorp/helm"],
+      ["kubernetes", "registry.terraform.io/hashicorp/kubernetes"],
+    ]);
+    expect(qualifySource("aws")).toBe(AWS);
+    expect(qualifySource("example.com/acme/thing")).toBe("example.com/acme/thing");
+  });
+
+  it("rewrites only the AWS pin, to the version the mirror holds, and says so", () => {
+    const original = doc("mesh");
+    const pinned = original.terraform!.required_providers!.aws!.version;
+    const { doc: copy, rewrites } = pinToAvailable(original, new Map([[AWS, [LABEL]]]));
+    expect(copy.terraform!.required_providers!.aws!.version).toBe(LABEL);
+    expect(copy.terraform!.required_providers!.kubernetes).toEqual(original.terraform!.required_providers!.kubernetes);
+    expect(rewrites).toEqual([{ provider: "aws", source: AWS, from: pinned, to: LABEL }]);
+    // The synthesized document is untouched.
+    expect(original.terraform!.required_providers!.aws!.version).toBe(pinned);
+    expect(describeRewrites([...rewrites, ...rewrites])).toEqual([
+      `hashicorp/aws: the stacks pin ${pinned}; the mirror holds ${LABEL}, so the copies pin ${LABEL} (cdktf.out is unchanged)`,
+    ]);
+  });
+
+  it("keeps a pin the mirror satisfies exactly", () => {
+    const pinned = doc("network").terraform!.required_providers!.aws!.version!;
+    expect(pinToAvailable(doc("network"), new Map([[AWS, [pinned, LABEL]]])).rewrites).toEqual([]);
+  });
+
+  it("picks the newest of several mirrored versions, a release above its pre-release", () => {
+    const { rewrites } = pinToAvailable(doc("network"), new Map([[AWS, ["6.48.0-dev.1", "6.9.0", "6.48.0"]]]));
+    expect(rewrites[0]?.to).toBe("6.48.0");
+    expect(compareVersions("6.10.0", "6.9.0")).toBeGreaterThan(0);
+  });
+});
+
+describe("state in the copy", () => {
+  it("moves a local backend and remote-state reads to the checks' own state folder", () => {
+    const copy = localizeState(doc("cluster"), "cluster", "../state");
+    expect(copy.terraform!.backend).toEqual({ local: { path: "../state/cluster.tfstate" } });
+    expect(copy.data!.terraform_remote_state!["remote-state-network"]).toMatchObject({
+      backend: "local",
+      config: { path: "../state/network.tfstate" },
+    });
+  });
+
+  it("replaces an S3 backend and S3 remote-state reads too, so a real bucket is never touched", () => {
+    const synthesized = doc("cluster", prod);
+    expect(Object.keys(synthesized.terraform!.backend!)).toEqual(["s3"]);
+    const copy = localizeState(synthesized, "cluster", "../state");
+    expect(copy.terraform!.backend).toEqual({ local: { path: "../state/cluster.tfstate" } });
+    expect(JSON.stringify(copy.data!.terraform_remote_state)).not.toContain("eksmesh-terraform-state");
+    expect(copy.data!.terraform_remote_state!["remote-state-network"]!.config).toEqual({ path: "../state/network.tfstate" });
+  });
+});
+
+describe("resources moto lacks", () => {
+  it("leaves the cluster's add-ons and access entries out, each with its reason, and prunes depends_on", () => {
+    const { doc: copy, leftOut } = leaveOut(doc("cluster"), MOTO_UNSUPPORTED);
+    const addresses = leftOut.map((l) => l.address).sort();
+    expect(addresses).toEqual([
+      "aws_eks_access_entry.admin-deployer",
+      "aws_eks_access_policy_association.admin-deployer-cluster-admin",
+      "aws_eks_addon.addon-coredns",
+      "aws_eks_addon.addon-kube-proxy",
+      "aws_eks_addon.addon-vpc-cni",
+    ].sort());
+    expect(leftOut.find((l) => l.address === "aws_eks_addon.addon-coredns")?.reason).toBe(MOTO_UNSUPPORTED.aws_eks_addon);
+    expect(copy.resource!.aws_eks_addon).toBeUndefined();
+    const text = JSON.stringify(copy);
+    expect(text).not.toMatch(/aws_eks_addon\.|aws_eks_access_entry\./);
+    // Everything else of the stack is still there.
+    expect(Object.keys(copy.resource!.aws_eks_node_group!)).toEqual(Object.keys(doc("cluster").resource!.aws_eks_node_group!));
+    expect(Object.keys(copy.output!)).toEqual(Object.keys(doc("cluster").output!));
+  });
+
+  it("leaves nothing out of the network stack", () => {
+    expect(leaveOut(doc("network"), MOTO_UNSUPPORTED).leftOut).toEqual([]);
+  });
+
+  it("also leaves out what refers to a left-out resource, outputs included, but not a look-alike name", () => {
+    const sample: StackDocument = {
+      resource: {
+        aws_eks_addon: { coredns: { addon_name: "coredns" } },
+        aws_thing: {
+          uses: { arn: "${aws_eks_addon.coredns.arn}" },
+          lookalike: { name: "${aws_eks_addon.coredns2.arn}" },
+          after: { depends_on: ["aws_eks_addon.coredns", "aws_thing.lookalike"] },
+          chained: { x: "${aws_thing.uses.id}" },
+        },
+      },
+      output: { addon: { value: "${aws_eks_addon.coredns.id}" }, other: { value: "${aws_thing.after.id}" } },
+    };
+    const { doc: copy, leftOut } = leaveOut(sample, { aws_eks_addon: "no API" });
+    expect(leftOut).toEqual([
+      { address: "aws_eks_addon.coredns", reason: "no API" },
+      { address: "aws_thing.uses", reason: "refers to aws_eks_addon.coredns, which is left out" },
+      { address: "aws_thing.chained", reason: "refers to aws_thing.uses, which is left out" },
+      { address: "output.addon", reason: "refers to aws_eks_addon.coredns, which is left out" },
+    ]);
+    expect(Object.keys(copy.resource!.aws_thing!)).toEqual(["lookalike", "after"]);
+    expect(copy.resource!.aws_thing!.after!.depends_on).toEqual(["aws_thing.lookalike"]);
+    expect(Object.keys(copy.output!)).toEqual(["other"]);
+  });
+
+  it("names only resource types the AWS provider has, each with a reason", () => {
+    for (const [type, reason] of Object.entries(MOTO_UNSUPPORTED)) {
+      const module = type.replace(/^aws_/, "").replace(/_/g, "-");
+      expect(existsSync(join(__dirname, "../../node_modules/@cdktf/provider-aws/lib", module)), type).toBe(true);
+      expect(reason.length).toBeGreaterThan(20);
+    }
+    for (const d of MOTO_DRIFT) expect(d.reason.length, `${d.type} ${d.attribute}`).toBeGreaterThan(20);
+  });
+});
+
+describe("the local-AWS provider override", () => {
+  it("points every service the network stack uses at the local endpoint", () => {
+    expect(servicesUsed(doc("network"))).toEqual(["ec2", "iam", "kms", "logs", "sts"]);
+    expect(servicesUsed(doc("cluster"))).toEqual(["ec2", "eks", "iam", "kms", "logs", "sts"]);
+  });
+
+  it("covers every AWS type of every stack, in dev and prod", () => {
+    for (const s of [dev, prod]) {
+      for (const name of Object.keys(s.manifest.stacks)) expect(() => servicesUsed(doc(name, s)), name).not.toThrow();
+    }
+  });
+
+  it("stops on a type it does not know, naming the file to extend", () => {
+    expect(() => endpointFor("aws_quantum_ledger")).toThrow(
+      "no AWS endpoint known for aws_quantum_ledger: add its service to ops/terraform/aws-services.ts",
+    );
+    expect(endpointFor("aws_iam_policy_document")).toBeUndefined();
+    expect(endpointFor("aws_cloudwatch_log_group")).toBe("logs");
+    expect(endpointFor("aws_cloudwatch_metric_alarm")).toBe("cloudwatch");
+  });
+
+  it("sets fake credentials, skip flags and one endpoint per service", () => {
+    const override = motoProviderOverride(["kms", "ec2"], "http://127.0.0.1:4566") as { provider: { aws: Record<string, unknown> } };
+    expect(override.provider.aws).toMatchObject({
+      access_key: "testing",
+      secret_key: "testing",
+      skip_credentials_validation: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      endpoints: [{ ec2: "http://127.0.0.1:4566", kms: "http://127.0.0.1:4566" }],
+    });
+    expect(override.provider.aws).not.toHaveProperty("region");
+  });
+
+  it("refuses any endpoint but a loopback one", () => {
+    expect(() => motoProviderOverride(["ec2"], "https://ec2.us-east-1.amazonaws.com")).toThrow(
+      "local AWS endpoint must be http://127.0.0.1:<port>, got https://ec2.us-east-1.amazonaws.com",
+    );
+  });
+
+  it("strips real AWS credentials from Terraform's environment", () => {
+    const env = terraformEnv(
+      { PATH: "/bin", AWS_PROFILE: "prod", AWS_ACCESS_KEY_ID: "AKIA", AWS_SESSION_TOKEN: "t", AWS_ENDPOINT_URL_EC2: "x" },
+      { isolateFromAws: true },
+    );
+    expect(Object.keys(env).filter((k) => k.startsWith("AWS_")).sort()).toEqual([
+      "AWS_CONFIG_FILE",
+      "AWS_EC2_METADATA_DISABLED",
+      "AWS_SHARED_CREDENTIALS_FILE",
+    ]);
+    expect(env.AWS_CONFIG_FILE).toBe("/dev/null");
+    expect(terraformEnv({ AWS_PROFILE: "dev" }, {}).AWS_PROFILE).toBe("dev");
+    expect(terraformEnv({}, { cliConfigFile: "/x/terraform.rc" }).TF_CLI_CONFIG_FILE).toBe("/x/terraform.rc");
+  });
+
+  it("applies only stacks whose every provider is AWS", () => {
+    expect(localAwsCandidate(requiredProviders(doc("network")).map((p) => p.source))).toBe(true);
+    expect(localAwsCandidate(requiredProviders(doc("mesh")).map((p) => p.source))).toBe(false);
+    expect(localAwsCandidate([])).toBe(false);
+  });
+
+  it("finds a free loopback port", async () => {
+    expect(await freePort()).toBeGreaterThan(0);
+  });
+});
+
+describe("the provider mirror", () => {
+  const platform = terraformPlatform("linux", "x64");
+
+  it("reads both of Terraform's mirror layouts", () => {
+    const mirror = mkdtempSync(join(tmpdir(), "tf-mirror-"));
+    mkdirSync(join(mirror, "registry.terraform.io/hashicorp/aws", LABEL, platform), { recursive: true });
+    mkdirSync(join(mirror, "registry.terraform.io/hashicorp/aws/1.0.0/darwin_arm64"), { recursive: true });
+    mkdirSync(join(mirror, "registry.terraform.io/hashicorp/helm"), { recursive: true });
+    writeFileSync(join(mirror, "registry.terraform.io/hashicorp/helm", `terraform-provider-helm_3.1.1_${platform}.zip`), "");
+    expect(scanMirror(mirror, platform)).toEqual(
+      new Map([
+        [AWS, [LABEL]],
+        ["registry.terraform.io/hashicorp/helm", ["3.1.1"]],
+      ]),
+    );
+  });
+
+  it("prefers the mirror named by the environment variable, and refuses one that does not exist", () => {
+    const mirror = mkdtempSync(join(tmpdir(), "tf-mirror-"));
+    expect(findMirror({ [MIRROR_ENV]: mirror, HOME: "/nonexistent" })?.origin).toBe(MIRROR_ENV);
+    expect(() => findMirror({ [MIRROR_ENV]: "/nonexistent/mirror" })).toThrow(`${MIRROR_ENV}=/nonexistent/mirror: no such folder`);
+  });
+
+  it("finds the built provider under the cache, keyed by the snapshot, and nothing when it is not built", () => {
+    const cache = mkdtempSync(join(tmpdir(), "tf-cache-"));
+    expect(builtProviderRoot({ XDG_CACHE_HOME: cache })).toBe(join(cache, "eks-mesh-platform/terraform-provider-aws", AWS_SNAPSHOT.version));
+    expect(findMirror({ XDG_CACHE_HOME: cache })).toBeUndefined();
+  });
+
+  it("writes a CLI config that takes the mirror's providers from the mirror only", () => {
+    const text = cliConfig("/cache/mirror", [AWS]);
+    expect(text).toContain('path    = "/cache/mirror"');
+    expect(text).toContain(`include = ["${AWS}"]`);
+    expect(text).not.toContain("direct");
+  });
+});
+
+describe("Terraform's verdicts", () => {
+  const invalid = JSON.stringify({
+    format_version: "1.0",
+    valid: false,
+    error_count: 1,
+    warning_count: 1,
+    diagnostics: [
+      {
+        severity: "error",
+        summary: "Unsupported argument",
+        detail: 'An argument named "colour" is not expected here.',
+        range: { filename: "cdk.tf.json", start: { line: 12, column: 9, byte: 300 }, end: { line: 12, column: 17, byte: 308 } },
+        snippet: { context: 'resource "aws_vpc" "vpc"', code: '"colour": "red"' },
+      },
+      { severity: "warning", summary: "Deprecated attribute", detail: "Use x instead." },
+    ],
+  });
+
+  it("gives one verdict per stack and Terraform's own diagnostics", () => {
+    const result = parseValidate(invalid);
+    expect(validateVerdict(result)).toBe("INVALID: 1 error, 1 warning");
+    expect(formatDiagnostics(result.diagnostics)).toBe(
+      [
+        "    error: Unsupported argument (cdk.tf.json:12:9)",
+        '      in resource "aws_vpc" "vpc"',
+        '      An argument named "colour" is not expected here.',
+        "    warning: Deprecated attribute",
+        "      Use x instead.",
+      ].join("\n"),
+    );
+    expect(validateVerdict(parseValidate('{"valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}'))).toBe("valid (0 warnings)");
+    expect(() => parseValidate("Error: something")).toThrow("terraform validate -json printed no JSON: Error: something");
+  });
+
+  it("tells a provider that cannot be had from a broken stack", () => {
+    const noRegistry = [
+      '- Finding hashicorp/aws versions matching "6.25.0"...',
+      "Error: Failed to query available provider packages",
+      "Could not retrieve the list of available versions for provider",
+      "hashicorp/kubernetes: could not connect to registry.terraform.io: failed to",
+    ].join("\n");
+    expect(initFailure(noRegistry)).toEqual({ kind: "provider-unavailable", providers: ["hashicorp/kubernetes"] });
+    expect(initFailure("Error: Invalid resource type")).toEqual({ kind: "other" });
+    expect(unavailableVerdict(["hashicorp/helm", "hashicorp/kubernetes"])).toBe(
+      "not validated here: provider unavailable (hashicorp/helm, hashicorp/kubernetes)",
+    );
+  });
+
+  const validation = (stacks: Array<[string, "valid" | "invalid" | "unavailable" | "failed"]>): EnvironmentValidation => ({
+    environment: "dev",
+    rewrites: [],
+    stacks: stacks.map(([stack, status]) => ({ stack, status, warnings: 0, verdict: status, details: "" })),
+  });
+
+  it("passes when every readable stack is valid, and fails when none could be read", () => {
+    expect(validationOk(validation([["network", "valid"], ["mesh", "unavailable"]]))).toBe(true);
+    expect(validationOk(validation([["network", "valid"], ["cluster", "invalid"]]))).toBe(false);
+    expect(validationOk(validation([["network", "unavailable"]]))).toBe(false);
+  });
+});
+
+describe("the second plan", () => {
+  const plan = {
+    format_version: "1.2",
+    resource_changes: [
+      { address: "aws_vpc.vpc", mode: "managed", type: "aws_vpc", change: { actions: ["no-op"], before: {}, after: {} } },
+      { address: "data.aws_partition.current", mode: "data", type: "aws_partition", change: { actions: ["read"] } },
+      {
+        address: "aws_eks_cluster.cluster",
+        mode: "managed",
+        type: "aws_eks_cluster",
+        change: {
+          actions: ["update"],
+          before: { name: "c", tags: { a: "1" }, access_config: [{ mode: "API" }], version: "1.31" },
+          after: { name: "c", tags: { a: "2" }, access_config: [{ mode: "API" }] },
+          after_unknown: { version: true },
+        },
+      },
+      { address: "aws_subnet.a", mode: "managed", type: "aws_subnet", change: { actions: ["delete", "create"], before: {}, after: {} } },
+    ],
+  };
+
+  it("lists each changed resource with the attributes that differ, and nothing for no-ops and reads", () => {
+    expect(planDifferences(plan)).toEqual([
+      { address: "aws_eks_cluster.cluster", type: "aws_eks_cluster", kind: "update", attributes: ["tags.a", "version"] },
+      { address: "aws_subnet.a", type: "aws_subnet", kind: "replace", attributes: [] },
+    ]);
+    expect(planDifferences({ format_version: "1.2" })).toEqual([]);
+    expect(differingPaths([1, 2], [1, 2, 3], undefined)).toEqual([""]);
+  });
+
+  it("explains a difference only when moto-gaps covers every differing attribute of an update", () => {
+    const drift = [
+      { type: "aws_eks_cluster", attribute: "tags", reason: "moto adds a tag" },
+      { type: "aws_subnet", attribute: "tags", reason: "irrelevant to a replacement" },
+    ];
+    const [cluster, subnet] = explainDifferences(planDifferences(plan), drift);
+    expect(cluster).toMatchObject({ explained: false, reasons: { "tags.a": "moto adds a tag" } });
+    expect(subnet?.explained).toBe(false);
+    const both = explainDifferences(planDifferences(plan), [...drift, { type: "aws_eks_cluster", attribute: "version", reason: "moto computes it late" }]);
+    expect(both[0]?.explained).toBe(true);
+    expect(describeDifference(both[0]!)).toBe(
+      "second plan: update aws_eks_cluster.cluster [tags.a (moto: moto adds a tag), version (moto: moto computes it late)]: explained, moto's",
+    );
+    expect(describeDifference(both[1]!)).toBe("second plan: replace aws_subnet.a: NOT EXPLAINED: a perpetual diff in the stack");
+  });
+});
+
+describe("CI's figures", () => {
+  it("counts stacks validated, resources applied and destroyed, and second-plan changes", () => {
+    const v: EnvironmentValidation = {
+      environment: "dev",
+      rewrites: [],
+      stacks: [
+        { stack: "network", status: "valid", warnings: 0, verdict: "", details: "" },
+        { stack: "mesh", status: "unavailable", warnings: 0, verdict: "", details: "" },
+      ],
+    };
+    const local = {
+      environment: "dev",
+      stacks: [
+        { stack: "network", status: "passed" as const, reason: "", leftOut: [], applyOk: true, applied: 30, destroyed: 30, differences: [], details: "" },
+        {
+          stack: "cluster",
+          status: "passed" as const,
+          reason: "",
+          leftOut: [{ address: "aws_eks_addon.x", reason: "r" }],
+          applyOk: true,
+          applied: 20,
+          destroyed: 20,
+          differences: [{ address: "a.b", type: "a", kind: "update" as const, attributes: ["t"], reasons: { t: "m" }, explained: true }],
+          details: "",
+        },
+      ],
+    };
+    const summary = summarize([v], local);
+    expect(summary).toMatchObject({ validated: 1, invalid: 0, unavailable: ["dev/mesh"], applied: 50, destroyed: 50, leftOut: 1, secondPlanChanges: 0, explainedAsMoto: 1, ok: true });
+    expect(summaryLine(summary)).toBe(
+      "Terraform: 1 stacks valid, 0 invalid, 1 not validated here (provider unavailable: dev/mesh); local AWS: 50 resources applied, 50 destroyed, 1 left out, 0 second-plan changes (0 expected), 1 explained as moto's",
+    );
+  });
+});
