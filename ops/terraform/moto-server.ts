@@ -64,7 +64,11 @@ export async function startMoto(projectRoot: string, log: (line: string) => void
   const bin = motoServerBinary(projectRoot);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bin, ["-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+    // AWS managed policies exist in every account; moto creates them only when asked.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const stop = async (): Promise<void> => {
