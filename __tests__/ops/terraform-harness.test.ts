@@ -26,6 +26,7 @@ import { terraformEnv } from "../../ops/terraform/terraform";
 import { summarize, summaryLine } from "../../ops/terraform/test-terraform";
 import { unavailableVerdict, validationOk, type EnvironmentValidation } from "../../ops/terraform/validate";
 import {
+  CONSEQUENCE,
   differingPaths,
   explainDifferences,
   formatDiagnostics,
@@ -331,49 +332,113 @@ describe("Terraform's verdicts", () => {
 });
 
 describe("the second plan", () => {
-  const plan = {
+  const change = (address: string, type: string, actions: string[], rest: Record<string, unknown> = {}) => ({
+    address,
+    mode: "managed",
+    type,
+    change: { actions, before: {}, after: {}, ...rest },
+  });
+  // The shape of the cluster stack's second plan against moto (provider 5.x and 6.x alike).
+  const clusterPlan = {
     format_version: "1.2",
     resource_changes: [
-      { address: "aws_vpc.vpc", mode: "managed", type: "aws_vpc", change: { actions: ["no-op"], before: {}, after: {} } },
+      change("aws_vpc.vpc", "aws_vpc", ["no-op"]),
       { address: "data.aws_partition.current", mode: "data", type: "aws_partition", change: { actions: ["read"] } },
-      {
-        address: "aws_eks_cluster.cluster",
-        mode: "managed",
-        type: "aws_eks_cluster",
-        change: {
-          actions: ["update"],
-          before: { name: "c", tags: { a: "1" }, access_config: [{ mode: "API" }], version: "1.31" },
-          after: { name: "c", tags: { a: "2" }, access_config: [{ mode: "API" }] },
-          after_unknown: { version: true },
+      change("aws_eks_cluster.cluster", "aws_eks_cluster", ["delete", "create"], {
+        before: { name: "c", arn: "arn:x", access_config: [] },
+        after: { name: "c", access_config: [{ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }] },
+        after_unknown: { arn: true },
+        replace_paths: [["access_config", 0, "bootstrap_cluster_creator_admin_permissions"]],
+      }),
+      change("aws_eks_node_group.general", "aws_eks_node_group", ["delete", "create"], {
+        before: { remote_access: [{ ec2_ssh_key: "eksKeypair", source_security_group_ids: [] }] },
+        after: { remote_access: [] },
+        replace_paths: [["remote_access"], ["remote_access", 0, "ec2_ssh_key"]],
+      }),
+      change("aws_iam_openid_connect_provider.oidc", "aws_iam_openid_connect_provider", ["delete", "create"], {
+        before: { url: "oidc.eks/id/1" },
+        after: {},
+        after_unknown: { url: true },
+        replace_paths: [["url"]],
+      }),
+      change("aws_launch_template.general", "aws_launch_template", ["update"], {
+        before: {
+          latest_version: 1,
+          tags: { a: "1" },
+          tag_specifications: [
+            { resource_type: "instance", tags: { Name: "n" } },
+            { resource_type: "launch-template", tags: { a: "1" } },
+          ],
         },
-      },
-      { address: "aws_subnet.a", mode: "managed", type: "aws_subnet", change: { actions: ["delete", "create"], before: {}, after: {} } },
+        after: { tags: { a: "1" }, tag_specifications: [{ resource_type: "instance", tags: { Name: "n" } }] },
+        after_unknown: { latest_version: true },
+      }),
     ],
   };
 
-  it("lists each changed resource with the attributes that differ, and nothing for no-ops and reads", () => {
-    expect(planDifferences(plan)).toEqual([
-      { address: "aws_eks_cluster.cluster", type: "aws_eks_cluster", kind: "update", attributes: ["tags.a", "version"] },
-      { address: "aws_subnet.a", type: "aws_subnet", kind: "replace", attributes: [] },
+  it("lists each changed resource with what differs, what forces a replacement, and nothing for no-ops and reads", () => {
+    const diffs = planDifferences(clusterPlan);
+    expect(diffs.map((d) => [d.address, d.kind, d.changes.map((c) => `${c.path}${c.unknown ? " (known after apply)" : ""}`)])).toEqual([
+      ["aws_eks_cluster.cluster", "replace", ["access_config[0].bootstrap_cluster_creator_admin_permissions"]],
+      ["aws_eks_node_group.general", "replace", ["remote_access", "remote_access[0].ec2_ssh_key"]],
+      ["aws_iam_openid_connect_provider.oidc", "replace", ["url (known after apply)"]],
+      ["aws_launch_template.general", "update", ["latest_version (known after apply)", "tag_specifications"]],
     ]);
     expect(planDifferences({ format_version: "1.2" })).toEqual([]);
-    expect(differingPaths([1, 2], [1, 2, 3], undefined)).toEqual([""]);
   });
 
-  it("explains a difference only when moto-gaps covers every differing attribute of an update", () => {
-    const drift = [
-      { type: "aws_eks_cluster", attribute: "tags", reason: "moto adds a tag" },
-      { type: "aws_subnet", attribute: "tags", reason: "irrelevant to a replacement" },
-    ];
-    const [cluster, subnet] = explainDifferences(planDifferences(plan), drift);
-    expect(cluster).toMatchObject({ explained: false, reasons: { "tags.a": "moto adds a tag" } });
-    expect(subnet?.explained).toBe(false);
-    const both = explainDifferences(planDifferences(plan), [...drift, { type: "aws_eks_cluster", attribute: "version", reason: "moto computes it late" }]);
-    expect(both[0]?.explained).toBe(true);
-    expect(describeDifference(both[0]!)).toBe(
-      "second plan: update aws_eks_cluster.cluster [tags.a (moto: moto adds a tag), version (moto: moto computes it late)]: explained, moto's",
+  it("treats null, empty strings, lists and maps as one value, as the providers do", () => {
+    expect(differingPaths({ a: [], b: null, c: "" }, { a: null, b: {}, c: null }, {})).toEqual([]);
+    expect(differingPaths([1, 2], [1, 2, 3], undefined).map((c) => c.path)).toEqual([""]);
+  });
+
+  it("explains the cluster stack's second plan by moto's behaviour alone", () => {
+    const explained = explainDifferences(planDifferences(clusterPlan), MOTO_DRIFT);
+    expect(explained.map((d) => [d.address, d.explained])).toEqual([
+      ["aws_eks_cluster.cluster", true],
+      ["aws_eks_node_group.general", true],
+      ["aws_iam_openid_connect_provider.oidc", true],
+      ["aws_launch_template.general", true],
+    ]);
+    expect(explained[2]?.reasons.url).toBe(CONSEQUENCE);
+    expect(describeDifference(explained[1]!)).toBe(
+      [
+        "second plan: replace aws_eks_node_group.general: explained (moto's, not the stack's)",
+        `      remote_access: ${MOTO_DRIFT.find((e) => e.attribute === "remote_access")!.reason}`,
+        `      remote_access[0].ec2_ssh_key: ${MOTO_DRIFT.find((e) => e.attribute === "remote_access")!.reason}`,
+      ].join("\n"),
     );
-    expect(describeDifference(both[1]!)).toBe("second plan: replace aws_subnet.a: NOT EXPLAINED: a perpetual diff in the stack");
+  });
+
+  it("does not let a moto entry hide a real difference in the same attribute", () => {
+    const real = {
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_launch_template.general", "aws_launch_template", ["update"], {
+          before: { tag_specifications: [{ resource_type: "instance", tags: { Name: "old" } }] },
+          after: { tag_specifications: [{ resource_type: "instance", tags: { Name: "new" } }] },
+        }),
+      ],
+    };
+    const [d] = explainDifferences(planDifferences(real), MOTO_DRIFT);
+    expect(d?.explained).toBe(false);
+    expect(describeDifference(d!)).toBe(
+      [
+        "second plan: update aws_launch_template.general: NOT EXPLAINED: a perpetual diff in the stack",
+        "      tag_specifications[0].tags.Name: unexplained",
+      ].join("\n"),
+    );
+  });
+
+  it("never explains a value known only after apply when nothing moto does caused it, nor a creation", () => {
+    const alone = {
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_iam_role.r", "aws_iam_role", ["update"], { before: { p: "x" }, after: {}, after_unknown: { p: true } }),
+        change("aws_s3_bucket.b", "aws_s3_bucket", ["create"], { before: null }),
+      ],
+    };
+    expect(explainDifferences(planDifferences(alone), MOTO_DRIFT).map((d) => d.explained)).toEqual([false, false]);
   });
 });
 
@@ -399,7 +464,9 @@ describe("CI's figures", () => {
           applyOk: true,
           applied: 20,
           destroyed: 20,
-          differences: [{ address: "a.b", type: "a", kind: "update" as const, attributes: ["t"], reasons: { t: "m" }, explained: true }],
+          differences: [
+            { address: "a.b", type: "a", kind: "update" as const, changes: [{ path: "t", before: 1, after: 2, unknown: false }], reasons: { t: "m" }, explained: true },
+          ],
           details: "",
         },
       ],

@@ -115,10 +115,12 @@ async function applyStack(
   return result;
 }
 
+/** A difference and, under it, each attribute with its explanation (names only, never values). */
 export function describeDifference(d: ExplainedDifference): string {
-  const attrs = d.attributes.map((a) => (d.reasons[a] ? `${a} (moto: ${d.reasons[a]})` : a)).join(", ");
-  const verdict = d.explained ? "explained, moto's" : "NOT EXPLAINED: a perpetual diff in the stack";
-  return `second plan: ${d.kind} ${d.address}${attrs ? ` [${attrs}]` : ""}: ${verdict}`;
+  const verdict = d.explained ? "explained (moto's, not the stack's)" : "NOT EXPLAINED: a perpetual diff in the stack";
+  const lines = [`second plan: ${d.kind} ${d.address}: ${verdict}`];
+  for (const c of d.changes) lines.push(`      ${c.path}: ${d.reasons[c.path] ?? "unexplained"}`);
+  return lines.join("\n");
 }
 
 async function destroyStack(app: SynthesizedApp, record: LocalAwsStack, plan: ProviderPlan, log: (line: string) => void): Promise<void> {

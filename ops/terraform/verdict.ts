@@ -93,6 +93,7 @@ const planChangeSchema = z.object({
     before: z.unknown().optional(),
     after: z.unknown().optional(),
     after_unknown: z.unknown().optional(),
+    replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
   }),
 });
 const planSchema = z.object({
@@ -100,22 +101,39 @@ const planSchema = z.object({
   resource_changes: z.array(planChangeSchema).optional(),
 });
 
+/** One attribute that differs between state and plan. Values stay in memory; reports print only the path. */
+export interface AttributeChange {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+  /** The planned value is known only after apply: it follows from another change. */
+  readonly unknown: boolean;
+}
+
 export interface PlanDifference {
   readonly address: string;
   readonly type: string;
   readonly kind: ChangeKind;
-  /** Attribute paths that differ (`tags.Name`, `access_config[0].authentication_mode`); names only. */
-  readonly attributes: string[];
+  /** What differs: for an update every differing attribute; for a replacement what forces it. */
+  readonly changes: AttributeChange[];
 }
 
 function joinPath(base: string, key: string | number): string {
   return typeof key === "number" ? `${base}[${key}]` : base === "" ? key : `${base}.${key}`;
 }
 
-/** Paths where `after` differs from `before`, counting values only known after apply. */
-export function differingPaths(before: unknown, after: unknown, unknown: unknown, base = ""): string[] {
-  if (unknown === true) return [base];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** null, "", [] and {} are one value to the providers' legacy SDK: not a difference. */
+export function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value as object).length === 0;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Attributes where `after` differs from `before`, counting values only known after apply. */
+export function differingPaths(before: unknown, after: unknown, unknown: unknown, base = ""): AttributeChange[] {
+  if (unknown === true) return [{ path: base, before, after: undefined, unknown: true }];
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     const u = Array.isArray(unknown) ? unknown : [];
     return before.flatMap((b, i) => differingPaths(b, after[i], u[i], joinPath(base, i)));
@@ -125,10 +143,19 @@ export function differingPaths(before: unknown, after: unknown, unknown: unknown
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(u)])].sort();
     return keys.flatMap((k) => differingPaths(before[k], after[k], u[k], joinPath(base, k)));
   }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [base];
+  if (isEmpty(before) && isEmpty(after)) return [];
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: base, before, after, unknown: false }];
 }
 
-/** Every managed resource a plan would change, with the attributes that differ. */
+function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  return path.reduce<unknown>((v, k) => (v === null || v === undefined ? undefined : (v as Record<string | number, unknown>)[k]), value);
+}
+
+function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((base, k) => joinPath(base, k), "");
+}
+
+/** Every managed resource a plan would change, with what differs. */
 export function planDifferences(planJson: unknown): PlanDifference[] {
   const parsed = planSchema.safeParse(planJson);
   if (!parsed.success) throw new Error(`not a terraform show -json plan: ${parsed.error.issues[0]?.message}`);
@@ -137,14 +164,24 @@ export function planDifferences(planJson: unknown): PlanDifference[] {
     if (rc.mode === "data") continue;
     const kind = classifyActions(rc.change.actions);
     if (kind === undefined) continue;
-    const attributes = kind === "update" ? differingPaths(rc.change.before, rc.change.after, rc.change.after_unknown) : [];
-    out.push({ address: rc.address, type: rc.type, kind, attributes });
+    const { before, after, after_unknown: unknown } = rc.change;
+    let changes: AttributeChange[] = [];
+    if (kind === "update") {
+      changes = differingPaths(before, after, unknown);
+    } else if (kind === "replace") {
+      // A replacement makes every computed attribute unknown; what matters is what forces it.
+      changes = (rc.change.replace_paths ?? []).map((p) => {
+        const isUnknown = valueAt(unknown, p) === true;
+        return { path: formatPath(p), before: valueAt(before, p), after: isUnknown ? undefined : valueAt(after, p), unknown: isUnknown };
+      });
+    }
+    out.push({ address: rc.address, type: rc.type, kind, changes });
   }
   return out;
 }
 
 export interface ExplainedDifference extends PlanDifference {
-  /** For each differing attribute, moto's reason; absent on attributes nothing explains. */
+  /** For each differing attribute path, why it differs; absent on attributes nothing explains. */
   readonly reasons: Record<string, string>;
   readonly explained: boolean;
 }
@@ -153,18 +190,34 @@ function covers(attribute: string, path: string): boolean {
   return path === attribute || path.startsWith(`${attribute}.`) || path.startsWith(`${attribute}[`);
 }
 
+export const CONSEQUENCE =
+  "known only after apply because another difference in this plan (explained above) changes what it is computed from";
+
 /**
- * Matches each difference against the known moto drift. A difference is explained only when
- * it is an update and every differing attribute is covered by an entry for its type.
+ * Matches each difference against the known moto drift. An attribute with a value is
+ * explained by an entry for its type whose attribute covers the path and whose check (if
+ * any) accepts the values. An attribute known only after apply follows from another change:
+ * it is explained only when the plan holds a difference whose values moto explains. A
+ * resource's difference is explained when every attribute is; a creation or deletion never is.
  */
 export function explainDifferences(diffs: readonly PlanDifference[], drift: readonly MotoDrift[]): ExplainedDifference[] {
-  return diffs.map((d) => {
+  const known = diffs.map((d) => {
     const reasons: Record<string, string> = {};
-    for (const path of d.attributes) {
-      const entry = drift.find((e) => e.type === d.type && covers(e.attribute, path));
-      if (entry) reasons[path] = entry.reason;
+    for (const c of d.changes) {
+      if (c.unknown) continue;
+      const entry = drift.find((e) => e.type === d.type && covers(e.attribute, c.path) && (e.check?.(c.before, c.after) ?? true));
+      if (entry) reasons[c.path] = entry.reason;
     }
-    const explained = d.kind === "update" && d.attributes.length > 0 && d.attributes.every((p) => p in reasons);
+    return reasons;
+  });
+  const rootExplained = diffs.some(
+    (d, i) => d.changes.some((c) => !c.unknown) && d.changes.every((c) => c.unknown || c.path in known[i]!),
+  );
+  return diffs.map((d, i) => {
+    const reasons = { ...known[i] };
+    if (rootExplained) for (const c of d.changes) if (c.unknown) reasons[c.path] = CONSEQUENCE;
+    const explained =
+      (d.kind === "update" || d.kind === "replace") && d.changes.length > 0 && d.changes.every((c) => c.path in reasons);
     return { ...d, reasons, explained };
   });
 }
