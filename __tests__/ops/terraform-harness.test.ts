@@ -33,6 +33,7 @@ import {
   initFailure,
   parseValidate,
   planDifferences,
+  referenceGraph,
   validateVerdict,
 } from "../../ops/terraform/verdict";
 import { describeRewrites } from "../../ops/terraform/workspace";
@@ -374,6 +375,16 @@ describe("the second plan", () => {
         after_unknown: { latest_version: true },
       }),
     ],
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: "aws_iam_openid_connect_provider.oidc",
+            expressions: { url: { references: ["aws_eks_cluster.cluster.identity[0].oidc[0].issuer", "aws_eks_cluster.cluster"] } },
+          },
+        ],
+      },
+    },
   };
 
   it("lists each changed resource with what differs, what forces a replacement, and nothing for no-ops and reads", () => {
@@ -393,7 +404,7 @@ describe("the second plan", () => {
   });
 
   it("explains the cluster stack's second plan by moto's behaviour alone", () => {
-    const explained = explainDifferences(planDifferences(clusterPlan), MOTO_DRIFT);
+    const explained = explainDifferences(planDifferences(clusterPlan), MOTO_DRIFT, referenceGraph(clusterPlan));
     expect(explained.map((d) => [d.address, d.explained])).toEqual([
       ["aws_eks_cluster.cluster", true],
       ["aws_eks_node_group.general", true],
@@ -428,6 +439,40 @@ describe("the second plan", () => {
         "      tag_specifications[0].tags.Name: unexplained",
       ].join("\n"),
     );
+  });
+
+  it("explains a value known only after apply only through a reference to moto's difference", () => {
+    const unrelated = {
+      ...clusterPlan,
+      configuration: { root_module: { resources: [{ address: "aws_iam_openid_connect_provider.oidc", expressions: { url: { constant_value: "x" } } }] } },
+    };
+    const oidc = explainDifferences(planDifferences(unrelated), MOTO_DRIFT, referenceGraph(unrelated))[2];
+    expect(oidc).toMatchObject({ address: "aws_iam_openid_connect_provider.oidc", explained: false });
+    expect(describeDifference(oidc!)).toContain("url: unexplained");
+    // Through a data source: role → policy document → cluster.
+    const graph = referenceGraph({
+      configuration: {
+        root_module: {
+          resources: [
+            { address: "aws_iam_role.r", expressions: { assume_role_policy: { references: ["data.aws_iam_policy_document.t.json", "data.aws_iam_policy_document.t"] } } },
+            { address: "data.aws_iam_policy_document.t", expressions: { statement: [{ condition: [{ variable: { references: ["aws_eks_cluster.cluster.identity", "var.x"] } }] }] } },
+          ],
+        },
+      },
+    });
+    expect([...graph.get("data.aws_iam_policy_document.t")!]).toEqual(["aws_eks_cluster.cluster"]);
+    const withRole = {
+      ...clusterPlan,
+      resource_changes: [
+        ...clusterPlan.resource_changes,
+        change("aws_iam_role.r", "aws_iam_role", ["update"], { before: { assume_role_policy: "{}" }, after: {}, after_unknown: { assume_role_policy: true } }),
+      ],
+    };
+    expect(explainDifferences(planDifferences(withRole), MOTO_DRIFT, graph).at(-1)).toMatchObject({
+      address: "aws_iam_role.r",
+      explained: true,
+      reasons: { assume_role_policy: CONSEQUENCE },
+    });
   });
 
   it("never explains a value known only after apply when nothing moto does caused it, nor a creation", () => {

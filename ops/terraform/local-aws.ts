@@ -18,7 +18,7 @@ import { startMoto, type MotoServer } from "./moto-server";
 import { findMirror } from "./providers";
 import { leaveOut, localizeState, requiredProviders, type LeftOut, type VersionRewrite } from "./stack-copy";
 import { terraform, type TerraformRun } from "./terraform";
-import { errorBlocks, explainDifferences, planDifferences, type ExplainedDifference } from "./verdict";
+import { errorBlocks, explainDifferences, planDifferences, referenceGraph, type ExplainedDifference } from "./verdict";
 import {
   describeRewrites,
   environmentLabel,
@@ -105,7 +105,8 @@ async function applyStack(
   if (second.code !== 0) return { ...result, status: "failed", reason: "second terraform plan failed", details: failedRun("plan", second) };
   const show = await terraform(["show", "-json", "second.tfplan"], opts);
   if (show.code !== 0) return { ...result, status: "failed", reason: "terraform show failed", details: failedRun("show", show) };
-  result.differences = explainDifferences(planDifferences(JSON.parse(show.stdout)), MOTO_DRIFT);
+  const secondPlan: unknown = JSON.parse(show.stdout);
+  result.differences = explainDifferences(planDifferences(secondPlan), MOTO_DRIFT, referenceGraph(secondPlan));
   for (const d of result.differences) log(`    ${describeDifference(d)}`);
   const unexplained = result.differences.filter((d) => !d.explained);
   if (unexplained.length > 0) {

@@ -191,16 +191,59 @@ function covers(attribute: string, path: string): boolean {
 }
 
 export const CONSEQUENCE =
-  "known only after apply because another difference in this plan (explained above) changes what it is computed from";
+  "known only after apply because it is computed from a difference explained as moto's in this plan";
+
+/** The resource or data address a reference names: `aws_eks_cluster.c.identity[0]` → `aws_eks_cluster.c`. */
+function referencedAddress(reference: string): string | undefined {
+  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(reference);
+  if (!m || ["var", "local", "module", "each", "count", "path", "terraform", "self"].includes(m[2]!)) return undefined;
+  return `${m[1] ?? ""}${m[2]}.${m[3]}`;
+}
+
+function collectReferences(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const v of value) collectReferences(v, into);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === "references" || k === "depends_on") && Array.isArray(v)) {
+        for (const r of v) {
+          const address = typeof r === "string" ? referencedAddress(r) : undefined;
+          if (address) into.add(address);
+        }
+      } else {
+        collectReferences(v, into);
+      }
+    }
+  }
+}
+
+/** What each resource and data source of the plan's root module refers to, from `configuration`. */
+export function referenceGraph(planJson: unknown): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  const resources = (planJson as { configuration?: { root_module?: { resources?: unknown[] } } })?.configuration?.root_module?.resources;
+  for (const r of resources ?? []) {
+    if (!isObject(r) || typeof r.address !== "string") continue;
+    const refs = new Set<string>();
+    collectReferences({ expressions: r.expressions, depends_on: r.depends_on }, refs);
+    refs.delete(r.address);
+    graph.set(r.address, refs);
+  }
+  return graph;
+}
 
 /**
  * Matches each difference against the known moto drift. An attribute with a value is
  * explained by an entry for its type whose attribute covers the path and whose check (if
- * any) accepts the values. An attribute known only after apply follows from another change:
- * it is explained only when the plan holds a difference whose values moto explains. A
+ * any) accepts the values. An attribute known only after apply is explained as a
+ * consequence only when its resource has such an explained difference itself, or refers
+ * (directly or through data sources and other explained resources) to one that has. A
  * resource's difference is explained when every attribute is; a creation or deletion never is.
  */
-export function explainDifferences(diffs: readonly PlanDifference[], drift: readonly MotoDrift[]): ExplainedDifference[] {
+export function explainDifferences(
+  diffs: readonly PlanDifference[],
+  drift: readonly MotoDrift[],
+  references: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): ExplainedDifference[] {
   const known = diffs.map((d) => {
     const reasons: Record<string, string> = {};
     for (const c of d.changes) {
@@ -210,12 +253,31 @@ export function explainDifferences(diffs: readonly PlanDifference[], drift: read
     }
     return reasons;
   });
-  const rootExplained = diffs.some(
-    (d, i) => d.changes.some((c) => !c.unknown) && d.changes.every((c) => c.unknown || c.path in known[i]!),
-  );
+  const knownExplained = (i: number): boolean => diffs[i]!.changes.every((c) => c.unknown || c.path in known[i]!);
+  // Resources whose change is moto's doing, grown by what refers to them.
+  const changing = new Set(diffs.filter((d, i) => d.changes.some((c) => !c.unknown) && knownExplained(i)).map((d) => d.address));
+  const reaches = (address: string, seen = new Set<string>()): boolean => {
+    if (seen.has(address)) return false;
+    seen.add(address);
+    for (const ref of references.get(address) ?? []) {
+      if (changing.has(ref)) return true;
+      if (ref.startsWith("data.") && reaches(ref, seen)) return true;
+    }
+    return false;
+  };
+  let grew = true;
+  while (grew) {
+    grew = false;
+    diffs.forEach((d, i) => {
+      if (!changing.has(d.address) && d.changes.length > 0 && knownExplained(i) && reaches(d.address)) {
+        changing.add(d.address);
+        grew = true;
+      }
+    });
+  }
   return diffs.map((d, i) => {
     const reasons = { ...known[i] };
-    if (rootExplained) for (const c of d.changes) if (c.unknown) reasons[c.path] = CONSEQUENCE;
+    if (changing.has(d.address)) for (const c of d.changes) if (c.unknown) reasons[c.path] = CONSEQUENCE;
     const explained =
       (d.kind === "update" || d.kind === "replace") && d.changes.length > 0 && d.changes.every((c) => c.path in reasons);
     return { ...d, reasons, explained };
