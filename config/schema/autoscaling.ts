@@ -254,7 +254,7 @@ export function checkAutoscaling(c: ClusterAutoscalingView, ctx: z.RefinementCtx
       if (!known) {
         issue(at("instanceFamilies", i), `${quote(f)} is not an instance family the platform knows; use one of ${Object.keys(KNOWN_INSTANCE_FAMILIES).join(", ")} (or add it to KNOWN_INSTANCE_FAMILIES in config/schema/autoscaling.ts)`);
       } else if (!pool.architectures.includes(known.architecture)) {
-        issue(at("instanceFamilies", i), `${quote(f)} is ${known.architecture}, but architectures is ${quote(pool.architectures)}; add "${known.architecture}" to architectures or pick a ${pool.architectures.join("/")} family`);
+        issue(at("instanceFamilies", i), `${quote(f)} is ${known.architecture}, but architectures is ${quote(pool.architectures)}; add "${known.architecture}" to architectures or pick an ${pool.architectures.join("/")} family`);
       }
     });
     if (pool.capacityTypes.length === 0) issue(at("capacityTypes"), 'is empty; use ["on-demand"], ["spot"] or both');

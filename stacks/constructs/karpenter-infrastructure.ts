@@ -142,16 +142,6 @@ export class KarpenterInfrastructure extends Construct {
     const groups = karpenterControllerStatements(context, clusterName, this.nodeRole.arn, this.queue.arn);
     const policies = Object.entries(groups).map(([group, statements]) => {
       const doc = readable(new DataAwsIamPolicyDocument(this, `controller-${group}-document`, { statement: statements }), `karpenter-controller-${group}`);
-      if (group === "resource-discovery") {
-        skipCheck(
-          doc,
-          "CKV_AWS_356",
-          "Karpenter's documented read-only discovery actions (ec2:Describe*, pricing:GetProducts, iam:ListInstanceProfiles) have no resource-level permissions; the EC2 ones are limited to this region by aws:RequestedRegion",
-        );
-      }
-      if (group === "zonal-shift") {
-        skipCheck(doc, "CKV_AWS_356", "arc-zonal-shift:GetManagedResource takes no resource ARN; it is limited to this cluster by arc-zonal-shift:ResourceIdentifier");
-      }
       return readable(
         new IamPolicy(this, `controller-${group}`, {
           name: naming.bounded(`karpenter-${group}`, 128),
