@@ -14,7 +14,6 @@ import { publishOutputs } from "../contracts";
 import { KARPENTER_OUTPUTS, type KarpenterOutputs, NO_KARPENTER } from "../contracts/karpenter";
 import type { Naming } from "../naming";
 import type { AwsContext } from "./aws-context";
-import { skipCheck } from "./checkov";
 import { IrsaRole } from "./irsa-role";
 import { KARPENTER_CONTROLLER, KARPENTER_DISCOVERY_TAG_KEY, karpenterDiscoveryTags } from "./karpenter-names";
 
