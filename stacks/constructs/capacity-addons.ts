@@ -89,6 +89,8 @@ export function installCapacityAddons(stack: PlatformStack, props: CapacityAddon
         settings: { clusterName: props.clusterName, interruptionQueue: karpenter.karpenterInterruptionQueueName },
         serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": karpenter.karpenterControllerRoleArn } },
         replicas: cluster.karpenter.controllerReplicas,
+        // The managed nodes' IMDS hop limit of 1 keeps pods from instance metadata, so the region is given.
+        controller: { env: [{ name: "AWS_REGION", value: stack.config.platform.region }] },
         ...karpenterControllerPlacement(),
       },
       dependsOn: [ns, ...props.after.map((a) => a.release)],
