@@ -42,7 +42,7 @@ interface ClusterView {
 export function satisfyingNodePools(selector: Record<string, string>, cluster: ClusterView): string[] {
   if (cluster.autoscaling !== "karpenter") return [];
   return Object.entries(cluster.karpenter.nodePools)
-    .filter(([name, pool]) => pool.limits.cpu >= 1 && poolSatisfies(name, pool, selector))
+    .filter(([name, pool]) => poolSatisfies(name, pool, selector))
     .map(([name]) => name)
     .sort();
 }

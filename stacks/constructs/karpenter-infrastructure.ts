@@ -105,6 +105,8 @@ export class KarpenterInfrastructure extends Construct {
         name: naming.bounded("karpenter-interruption", 80),
         // Upstream's figure: an event older than five minutes is past acting on.
         messageRetentionSeconds: 300,
+        // SSE-SQS, as upstream: EventBridge can write to it without a key grant (a queue under
+        // the AWS-managed aws/sqs KMS key would silently drop every event).
         sqsManagedSseEnabled: true,
       }),
       "karpenter-interruption-queue",
