@@ -205,7 +205,9 @@ export function interruptionQueueStatements(queueArn: string, ruleArns: string[]
 /**
  * The controller's permissions as upstream's getting-started template (v1.14.1) groups and
  * scopes them: every write conditioned on this cluster's ownership tags, with account-wide
- * `*` narrowed to this account and region where an ARN names them.
+ * `*` narrowed to this account and region where an ARN names them (the platform's VPC,
+ * subnets and security groups are this account's; a shared VPC from another account would
+ * need the subnet and security-group ARNs widened again).
  */
 export function karpenterControllerStatements(aws: AwsContext, clusterName: string, nodeRoleArn: string, queueArn: string): Record<string, DataAwsIamPolicyDocumentStatement[]> {
   const ec2 = (resource: string) => aws.arn("ec2", resource);
@@ -272,7 +274,7 @@ export function karpenterControllerStatements(aws: AwsContext, clusterName: stri
         sid: "AllowPassingInstanceRole",
         actions: ["iam:PassRole"],
         resources: [nodeRoleArn],
-        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] }],
       },
       {
         sid: "AllowScopedInstanceProfileCreationActions",
