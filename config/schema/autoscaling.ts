@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHARTS } from "../../charts/versions";
 import { intInRange } from "./common";
 
 /**
@@ -14,8 +15,8 @@ import { intInRange } from "./common";
 /** Node label naming the NodePool a Karpenter node belongs to (the platform's own, next to COMPUTE_LABEL). */
 export const NODE_POOL_LABEL = "eks-mesh-platform/node-pool";
 
-/** The Karpenter chart version installed by default (charts/versions.ts pins the same). */
-export const DEFAULT_KARPENTER_CHART_VERSION = "1.14.1";
+/** The Karpenter chart version installed by default (pinned in charts/versions.ts). */
+export const DEFAULT_KARPENTER_CHART_VERSION: string = CHARTS.karpenter.version;
 
 /** Capacity types as Karpenter names them (`karpenter.sh/capacity-type`). */
 export const KARPENTER_CAPACITY_TYPES = ["on-demand", "spot"] as const;
