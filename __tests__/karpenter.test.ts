@@ -242,7 +242,7 @@ describe("synthesized with cluster.autoscaling karpenter and VPA", () => {
       interruptionQueue: "${data.terraform_remote_state.remote-state-cluster.outputs.karpenter_interruption_queue_name}",
     });
     expect(values.controller.env).toEqual([{ name: "AWS_REGION", value: "us-east-1" }]);
-    expect(values.controller.resources.requests).toEqual({ cpu: "250m", memory: "512Mi" });
+    expect(values.controller.resources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1024Mi" } });
     expect(values.serviceAccount).toEqual({ create: true, name: "karpenter", annotations: { "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.remote-state-cluster.outputs.karpenter_controller_role_arn}" } });
     const trust = policyOf(JSON.stringify(toPolicy(s.data("cluster", "aws_iam_policy_document")["karpenter-controller-trust"])));
     expect(JSON.stringify(trust)).toContain("system:serviceaccount:karpenter:karpenter");

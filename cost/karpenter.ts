@@ -1,6 +1,7 @@
 import { DEFAULT_CATEGORIES, KNOWN_INSTANCE_FAMILIES, type KarpenterSettings, type NodePoolSettings } from "../config/schema/autoscaling";
 import { COMPUTE_LABEL } from "../config/schema/cluster";
 import { poolSatisfies } from "../config/schema/node-pool-scheduling";
+import { KARPENTER_CONTROLLER_REQUESTS } from "../stacks/constructs/karpenter-names";
 import { ffdOrder, firstFitDecreasing, type PodItem } from "./bin-packing";
 import { money } from "./format";
 import type { CostReport, ScenarioCost, ScenarioId } from "./model";
@@ -15,7 +16,8 @@ import { gbMonthToHourly, instanceHourly, type PriceTable } from "./prices";
  * until someone raises it; priced as if raised, to compare like for like).
  *
  * Karpenter: the managed group keeps its desiredSize nodes (CoreDNS, the add-ons and the
- * controller live there); the EC2 pods fill their free room first, as the scheduler does,
+ * controller live there; each controller replica's requests come off its node's room); the
+ * EC2 pods fill their free room first, as the scheduler does,
  * and the rest land on the default NodePool's nodes. For that pool, every instance type of
  * the price table that the pool allows (families or categories, architectures) is tried,
  * the pods are packed first-fit-decreasing onto it, and the cheapest is kept: a
@@ -64,9 +66,9 @@ export function poolInstanceTypes(pool: NodePoolSettings, prices: PriceTable): s
     .sort();
 }
 
-/** Fills `bins` empty nodes first-fit-decreasing; returns the pods that did not fit. */
-function fillNodes(pods: readonly PodItem[], node: NodeShape, bins: number): PodItem[] {
-  const room = Array.from({ length: bins }, () => ({ ...node }));
+/** Fills nodes with the given free room first-fit-decreasing; returns the pods that did not fit. */
+function fillNodes(pods: readonly PodItem[], node: NodeShape, free: readonly NodeShape[]): PodItem[] {
+  const room = free.map((f) => ({ ...f }));
   const left: PodItem[] = [];
   for (const pod of ffdOrder(pods, node)) {
     const bin = room.find((r) => r.cpuMillicores >= pod.cpuMillicores && r.memoryMiB >= pod.memoryMiB && r.podSlots >= 1);
@@ -116,7 +118,12 @@ export function compareScenario(report: CostReport, scenario: ScenarioCost, sett
   if (scenario.nodesNeeded > ng.desiredSize) notes.push(`the fixed group starts with ${ng.desiredSize} nodes; its EC2 pods need ${scenario.nodesNeeded}, so without an autoscaler ${scenario.nodesNeeded - ng.desiredSize} node(s) of pods stay Pending (priced here as if the group were raised)`);
 
   const managedNodes = Math.max(ng.desiredSize, ng.minSize);
-  const overflow = fillNodes(pods, node.free, managedNodes);
+  // One controller replica per managed node takes its requests out of that node's room.
+  const withController = (i: number): NodeShape =>
+    i < settings.controllerReplicas
+      ? { cpuMillicores: node.free.cpuMillicores - KARPENTER_CONTROLLER_REQUESTS.cpuMillicores, memoryMiB: node.free.memoryMiB - KARPENTER_CONTROLLER_REQUESTS.memoryMiB, podSlots: node.free.podSlots - 1 }
+      : node.free;
+  const overflow = fillNodes(pods, node.free, Array.from({ length: managedNodes }, (_, i) => withController(i)));
   const found = defaultPool(settings);
   let pool: PoolChoice | undefined;
   if (overflow.length > 0) {
@@ -164,6 +171,8 @@ export function formatKarpenterComparison(report: CostReport, comparisons: reado
   out.push(
     `Spot is priced at ${Math.round(discount.value * 100)}% off on-demand unless an instance has its own spotHourly (${discount.source}, price table taken ${prices.takenOn}; ${discount.note ?? "a planning figure"}).`,
   );
-  out.push("Karpenter is modelled with one instance type per pool (the cheapest that fits); it may mix types and consolidate further. Its controller's requests sit on the managed nodes.");
+  out.push(
+    `Karpenter is modelled with one instance type per pool (the cheapest that fits); it may mix types and consolidate further. Its controller (${KARPENTER_CONTROLLER_REQUESTS.cpuMillicores}m / ${KARPENTER_CONTROLLER_REQUESTS.memoryMiB}Mi per replica) takes room on the managed nodes.`,
+  );
   return out.join("\n") + "\n";
 }

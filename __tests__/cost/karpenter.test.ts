@@ -60,6 +60,16 @@ describe("Karpenter priced next to the fixed node group", () => {
     expect(c.karpenter.hourly).toBeCloseTo(c.fixed.hourly, 10);
   });
 
+  it("counts the controller's requests on the managed nodes", () => {
+    // 1590m + Envoy's 10m fits a t3.medium's 1805m free, but not once a 250m controller replica is there.
+    const tight = buildCostReport(resolveCostInput({ ...BUSY, services: [{ ...BUSY.services[0]!, replicas: 2, containers: [{ name: "app", cpuMillicores: 1590, memoryMiB: 512 }] }] }), P);
+    const [c] = compareKarpenter(tight, karpenter());
+    expect(c.fixed.nodes).toBe(2);
+    expect(c.karpenter.pool?.nodes).toBeGreaterThan(0);
+    const [relaxed] = compareKarpenter(tight, { ...karpenter(), controllerReplicas: 0 } as never);
+    expect(relaxed.karpenter.pool).toBeUndefined();
+  });
+
   it("`npm run cost` prints the comparison with the spot figure and the price date", () => {
     const out: string[] = [];
     const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => out.push(t), writeFile: () => undefined };

@@ -7,7 +7,7 @@ import { KARPENTER_OUTPUTS } from "../contracts/karpenter";
 import type { PlatformStack } from "../platform-stack";
 import { remoteState } from "./state-backend";
 import { HelmAddon, type HelmAddonOptions } from "./helm-addon";
-import { KARPENTER_CONTROLLER } from "./karpenter-names";
+import { KARPENTER_CONTROLLER, KARPENTER_CONTROLLER_MEMORY_LIMIT_MIB, KARPENTER_CONTROLLER_REQUESTS } from "./karpenter-names";
 
 /** The VPA recommender's release (Fairwinds' chart names its objects after it). */
 export const VPA_RELEASE = { namespace: "kube-system", releaseName: "vpa" } as const;
@@ -90,7 +90,13 @@ export function installCapacityAddons(stack: PlatformStack, props: CapacityAddon
         serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": karpenter.karpenterControllerRoleArn } },
         replicas: cluster.karpenter.controllerReplicas,
         // The managed nodes' IMDS hop limit of 1 keeps pods from instance metadata, so the region is given.
-        controller: { env: [{ name: "AWS_REGION", value: stack.config.platform.region }] },
+        controller: {
+          env: [{ name: "AWS_REGION", value: stack.config.platform.region }],
+          resources: {
+            requests: { cpu: `${KARPENTER_CONTROLLER_REQUESTS.cpuMillicores}m`, memory: `${KARPENTER_CONTROLLER_REQUESTS.memoryMiB}Mi` },
+            limits: { memory: `${KARPENTER_CONTROLLER_MEMORY_LIMIT_MIB}Mi` },
+          },
+        },
         ...karpenterControllerPlacement(),
       },
       dependsOn: [ns, ...props.after.map((a) => a.release)],

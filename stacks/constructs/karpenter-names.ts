@@ -26,3 +26,12 @@ export const KARPENTER_CONTROLLER = { namespace: "karpenter", serviceAccount: "k
 
 /** Name of the single EC2NodeClass every NodePool references. */
 export const EC2_NODE_CLASS_NAME = "default";
+
+/**
+ * The controller's requests per replica (the chart sets none). Small enough for the managed
+ * nodes it shares with CoreDNS and the add-ons; Karpenter's guide starts at 1 CPU / 1 GiB for
+ * clusters with hundreds of nodes. The cost model subtracts them from the managed nodes.
+ */
+export const KARPENTER_CONTROLLER_REQUESTS = { cpuMillicores: 250, memoryMiB: 512 } as const;
+/** Memory limit per replica (no CPU limit: throttling the controller slows every scale-up). */
+export const KARPENTER_CONTROLLER_MEMORY_LIMIT_MIB = 1024;
