@@ -38,7 +38,7 @@ import {
 } from "../../ops/terraform/verdict";
 import { describeRewrites } from "../../ops/terraform/workspace";
 import prodConfig from "../../config/environments/prod";
-import { synthPlatform, type Synthesized } from "../support/synth";
+import { synthPlatform, withDev, type Synthesized } from "../support/synth";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 const LABEL = AWS_SNAPSHOT.label;
@@ -178,6 +178,14 @@ describe("the local-AWS provider override", () => {
     for (const s of [dev, prod]) {
       for (const name of Object.keys(s.manifest.stacks)) expect(() => servicesUsed(doc(name, s)), name).not.toThrow();
     }
+  });
+
+  it("covers the AWS resources of optional features too (Karpenter's queue, rules and roles)", () => {
+    const karpenter = synthPlatform(withDev({ cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as never));
+    const cluster = doc("cluster", karpenter);
+    expect(Object.keys(cluster.resource!)).toEqual(expect.arrayContaining(["aws_sqs_queue", "aws_cloudwatch_event_rule"]));
+    expect(servicesUsed(cluster)).toEqual(expect.arrayContaining(["events", "sqs"]));
+    for (const name of Object.keys(karpenter.manifest.stacks)) expect(() => servicesUsed(doc(name, karpenter)), name).not.toThrow();
   });
 
   it("stops on a type it does not know, naming the file to extend", () => {
