@@ -16,6 +16,7 @@ import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, MIRROR_ENV, sca
 import {
   compareVersions,
   leaveOut,
+  liftProtection,
   localizeState,
   pinToAvailable,
   qualifySource,
@@ -106,6 +107,26 @@ describe("state in the copy", () => {
     expect(copy.terraform!.backend).toEqual({ local: { path: "../state/cluster.tfstate" } });
     expect(JSON.stringify(copy.data!.terraform_remote_state)).not.toContain("eksmesh-terraform-state");
     expect(copy.data!.terraform_remote_state!["remote-state-network"]!.config).toEqual({ path: "../state/network.tfstate" });
+  });
+});
+
+describe("the local teardown", () => {
+  it("lifts prevent_destroy in the copy of the state bucket's stack, leaving the synthesized one protected", () => {
+    const bootstrap = doc("bootstrap", prod);
+    const { doc: copy, lifted, needsApply } = liftProtection(bootstrap);
+    expect(lifted.length).toBeGreaterThan(0);
+    expect(lifted.every((l) => l.endsWith("(prevent_destroy)"))).toBe(true);
+    expect(needsApply).toBe(false);
+    expect(JSON.stringify(copy)).not.toContain("prevent_destroy");
+    expect(JSON.stringify(bootstrap)).toContain('"prevent_destroy":true');
+  });
+
+  it("switches deletion protection off, which takes an apply before the destroy", () => {
+    const table: StackDocument = { resource: { aws_dynamodb_table: { t: { deletion_protection_enabled: true, lifecycle: { prevent_destroy: true } } } } };
+    const { doc: copy, lifted, needsApply } = liftProtection(table);
+    expect(lifted).toEqual(["aws_dynamodb_table.t (prevent_destroy)", "aws_dynamodb_table.t (deletion_protection_enabled)"]);
+    expect(needsApply).toBe(true);
+    expect(copy.resource!.aws_dynamodb_table!.t).toEqual({ deletion_protection_enabled: false, lifecycle: {} });
   });
 });
 

@@ -10,13 +10,14 @@
  * 127.0.0.1, credentials are fake, AWS variables are stripped, and state is written only
  * under .scratch/terraform/<environment>/local-aws/state.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { servicesUsed } from "./aws-services";
 import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "./moto-gaps";
 import { motoProviderOverride, OVERRIDE_FILE } from "./moto-override";
 import { startMoto, type MotoServer } from "./moto-server";
 import { findMirror } from "./providers";
-import { leaveOut, localizeState, requiredProviders, type LeftOut, type VersionRewrite } from "./stack-copy";
+import { leaveOut, liftProtection, localizeState, requiredProviders, type LeftOut, type StackDocument, type VersionRewrite } from "./stack-copy";
 import { terraform, type TerraformRun } from "./terraform";
 import { errorBlocks, explainDifferences, planDifferences, referenceGraph, type ExplainedDifference } from "./verdict";
 import {
@@ -128,6 +129,17 @@ async function destroyStack(app: SynthesizedApp, record: LocalAwsStack, plan: Pr
   const dir = join(SCRATCH, app.label, "local-aws", record.stack);
   const opts = { cwd: dir, cliConfigFile: plan.cliConfigFile, isolateFromAws: true };
   const before = await managedResources(dir, plan);
+  // The run must leave nothing behind: lift the stack's protections in the copy only.
+  const copyFile = join(dir, "cdk.tf.json");
+  const { doc: unprotected, lifted, needsApply } = liftProtection(JSON.parse(readFileSync(copyFile, "utf8")) as StackDocument);
+  if (lifted.length > 0) {
+    writeFileSync(copyFile, `${JSON.stringify(unprotected, null, 2)}\n`);
+    log(`  ${record.stack}: for the teardown, lifted in the copy: ${lifted.join(", ")}`);
+    if (needsApply) {
+      const off = await terraform(["apply", "-auto-approve", "-input=false", "-no-color"], opts);
+      if (off.code !== 0) log(failedRun("apply (protection off)", off));
+    }
+  }
   const run = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], opts);
   const after = await managedResources(dir, plan);
   record.destroyed = before - after;

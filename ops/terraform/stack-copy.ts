@@ -201,3 +201,34 @@ export function leaveOut(
   }
   return { doc: out, leftOut };
 }
+
+/** Arguments that make AWS refuse a delete; set to false in the copy for the local teardown. */
+export const DELETION_PROTECTION_ARGUMENTS = ["deletion_protection", "deletion_protection_enabled"] as const;
+
+/**
+ * The copy a local teardown destroys: `prevent_destroy` dropped and deletion protection
+ * switched off, since the run must leave nothing behind. Returns what it lifted, and whether
+ * an apply must switch protection off before the destroy.
+ */
+export function liftProtection(doc: StackDocument): { doc: StackDocument; lifted: string[]; needsApply: boolean } {
+  const out = clone(doc);
+  const lifted: string[] = [];
+  let needsApply = false;
+  for (const [type, blocks] of Object.entries(out.resource ?? {})) {
+    for (const [name, block] of Object.entries(blocks)) {
+      const lifecycle = block.lifecycle as Record<string, unknown> | undefined;
+      if (lifecycle?.prevent_destroy === true) {
+        delete lifecycle.prevent_destroy;
+        lifted.push(`${type}.${name} (prevent_destroy)`);
+      }
+      for (const arg of DELETION_PROTECTION_ARGUMENTS) {
+        if (block[arg] === true) {
+          block[arg] = false;
+          lifted.push(`${type}.${name} (${arg})`);
+          needsApply = true;
+        }
+      }
+    }
+  }
+  return { doc: out, lifted, needsApply };
+}
