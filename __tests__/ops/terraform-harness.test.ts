@@ -545,8 +545,8 @@ describe("CI's figures", () => {
         },
       ],
     };
-    const summary = summarize([v], local);
-    expect(summary).toMatchObject({ validated: 1, invalid: 0, unavailable: ["dev/mesh"], applied: 50, destroyed: 50, leftOut: 1, secondPlanChanges: 0, explainedAsMoto: 1, ok: true });
+    const summary = summarize([v], [local]);
+    expect(summary).toMatchObject({ validated: 1, invalid: 0, unavailable: ["dev/mesh"], localAwsStacks: ["dev/network", "dev/cluster"], applied: 50, destroyed: 50, leftOut: 1, secondPlanChanges: 0, explainedAsMoto: 1, ok: true });
     expect(summaryLine(summary)).toBe(
       "Terraform: 1 stacks valid, 0 invalid, 1 not validated here (provider unavailable: dev/mesh); local AWS: 50 resources applied, 50 destroyed, 1 left out, 0 second-plan changes (0 expected), 1 explained as moto's",
     );

@@ -1,7 +1,7 @@
 /**
  * `npm run test:terraform`: the second line of tests, where Terraform itself reads and runs
- * the synthesized stacks. Validates every stack of dev and prod, then applies, re-plans and
- * destroys dev's AWS-only stacks against a local AWS (moto). Writes the figures to
+ * the synthesized stacks. For dev and prod: validates every stack, then applies, re-plans
+ * and destroys the AWS-only stacks against a local AWS (moto). Writes the figures to
  * .scratch/terraform/summary.json and prints them as the last line, for CI's summary.
  *
  * Needs Terraform on the PATH, providers (the registry, PLATFORM_PROVIDER_MIRROR, or
@@ -13,7 +13,7 @@ import { localAwsOk, runLocalAws, type LocalAwsResult } from "./local-aws";
 import { runValidate, validationOk, type EnvironmentValidation } from "./validate";
 import { SCRATCH } from "./workspace";
 
-/** Environments whose stacks are validated; the first is also applied to the local AWS. */
+/** Environments whose stacks are validated and applied to the local AWS. */
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 
 export interface TerraformSummary {
@@ -29,9 +29,9 @@ export interface TerraformSummary {
   readonly ok: boolean;
 }
 
-export function summarize(validations: readonly EnvironmentValidation[], local: LocalAwsResult | undefined): TerraformSummary {
+export function summarize(validations: readonly EnvironmentValidation[], locals: readonly LocalAwsResult[]): TerraformSummary {
   const stacks = validations.flatMap((v) => v.stacks.map((s) => ({ ...s, name: `${v.environment}/${s.stack}` })));
-  const localStacks = local?.stacks ?? [];
+  const localStacks = locals.flatMap((l) => l.stacks.map((s) => ({ ...s, name: `${l.environment}/${s.stack}` })));
   const sum = (f: (s: LocalAwsResult["stacks"][number]) => number) => localStacks.reduce((n, s) => n + f(s), 0);
   return {
     validated: stacks.filter((s) => s.status === "valid").length,
@@ -42,8 +42,8 @@ export function summarize(validations: readonly EnvironmentValidation[], local: 
     leftOut: sum((s) => s.leftOut.length),
     secondPlanChanges: sum((s) => s.differences.filter((d) => !d.explained).length),
     explainedAsMoto: sum((s) => s.differences.filter((d) => d.explained).length),
-    localAwsStacks: localStacks.filter((s) => s.status === "passed").map((s) => `${local!.environment}/${s.stack}`),
-    ok: validations.every(validationOk) && local !== undefined && localAwsOk(local),
+    localAwsStacks: localStacks.filter((s) => s.status === "passed").map((s) => s.name),
+    ok: validations.every(validationOk) && locals.length > 0 && locals.every(localAwsOk),
   };
 }
 
@@ -59,18 +59,16 @@ export function summaryLine(s: TerraformSummary): string {
 async function main(): Promise<number> {
   const log = (line: string): void => console.log(line);
   const validations: EnvironmentValidation[] = [];
-  let local: LocalAwsResult | undefined;
-  for (const [i, environment] of ENVIRONMENTS.entries()) {
+  const locals: LocalAwsResult[] = [];
+  for (const environment of ENVIRONMENTS) {
     const env: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENV: environment };
     delete env.PLATFORM_CONFIG;
     log(`\n== terraform validate: ${environment}`);
     validations.push(await runValidate({ synth: true, env }, log));
-    if (i === 0) {
-      log(`\n== local AWS: ${environment}`);
-      local = await runLocalAws({ synth: false, env }, log);
-    }
+    log(`\n== local AWS: ${environment}`);
+    locals.push(await runLocalAws({ synth: false, env }, log));
   }
-  const summary = summarize(validations, local);
+  const summary = summarize(validations, locals);
   mkdirSync(SCRATCH, { recursive: true });
   writeFileSync(join(SCRATCH, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   log("");
