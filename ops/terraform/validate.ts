@@ -76,7 +76,12 @@ async function validateStack(app: SynthesizedApp, stack: string, plan: ProviderP
     return { stack, status: "failed", warnings: 0, verdict: "FAILED: terraform init", details: errorBlocks(output) };
   }
   const run = await terraform(["validate", "-json", "-no-color"], opts);
-  const result = parseValidate(run.stdout);
+  let result;
+  try {
+    result = parseValidate(run.stdout);
+  } catch (e) {
+    return { stack, status: "failed", warnings: 0, verdict: "FAILED: terraform validate", details: errorBlocks(`${(e as Error).message}\n${run.stderr}`) };
+  }
   return {
     stack,
     status: result.valid && result.error_count === 0 ? "valid" : "invalid",
