@@ -2,6 +2,8 @@ import type { App } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap";
 import { ClusterStack } from "./cluster";
+import { EcsClusterStack } from "./ecs/cluster";
+import { EcsServicesStack } from "./ecs/services";
 import { MeshStack } from "./mesh";
 import { Naming } from "./naming";
 import { NetworkStack } from "./network";
@@ -10,9 +12,13 @@ import { WorkloadsStack } from "./workloads";
 /** The stacks of one platform, in deploy order. */
 export interface PlatformStacks {
   readonly network: NetworkStack;
-  readonly cluster: ClusterStack;
-  readonly mesh: MeshStack;
-  readonly workloads: WorkloadsStack;
+  /** With platform.orchestrator "eks" (the default). */
+  readonly cluster?: ClusterStack;
+  readonly mesh?: MeshStack;
+  readonly workloads?: WorkloadsStack;
+  /** With platform.orchestrator "ecs": in place of cluster, mesh and workloads. */
+  readonly ecsCluster?: EcsClusterStack;
+  readonly ecsServices?: EcsServicesStack;
   /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
   readonly bootstrap?: BootstrapStack;
 }
@@ -24,6 +30,14 @@ export interface PlatformStacks {
  */
 export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks {
   const network = new NetworkStack(app, { config });
+  if (config.platform.orchestrator === "ecs") {
+    const ecsCluster = new EcsClusterStack(app, { config });
+    ecsCluster.addDependency(network);
+    const ecsServices = new EcsServicesStack(app, { config });
+    ecsServices.addDependency(network);
+    ecsServices.addDependency(ecsCluster);
+    return { network, ecsCluster, ecsServices, bootstrap: bootstrapStack(app, config) };
+  }
   const cluster = new ClusterStack(app, { config });
   cluster.addDependency(network);
   const mesh = new MeshStack(app, { config });
@@ -31,14 +45,17 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   const workloads = new WorkloadsStack(app, { config });
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
+  return { network, cluster, mesh, workloads, bootstrap: bootstrapStack(app, config) };
+}
+
+/** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
+function bootstrapStack(app: App, config: PlatformConfig): BootstrapStack | undefined {
   const state = config.state;
-  const bootstrap =
-    state.backend === "s3"
-      ? new BootstrapStack(app, "bootstrap", {
-          region: state.region ?? config.platform.region,
-          bucketName: state.bucket,
-          tags: new Naming(config.platform).tags("bootstrap"),
-        })
-      : undefined;
-  return { network, cluster, mesh, workloads, bootstrap };
+  return state.backend === "s3"
+    ? new BootstrapStack(app, "bootstrap", {
+        region: state.region ?? config.platform.region,
+        bucketName: state.bucket,
+        tags: new Naming(config.platform).tags("bootstrap"),
+      })
+    : undefined;
 }

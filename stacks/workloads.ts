@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { ResolvedService, TableAccess } from "../apps";
+import type { ResolvedService } from "../apps";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
@@ -12,26 +12,12 @@ import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { Microservice } from "./constructs/microservice";
+import { TABLE_ACTIONS } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
-/** DynamoDB actions per access level: item and query APIs only, never table administration. */
-export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
-  write: ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-  readwrite: [
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:UpdateItem",
-  ],
-};
+// Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
+export { TABLE_ACTIONS } from "./constructs/table-access";
 
 /**
  * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init

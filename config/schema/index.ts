@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { ecsSchema } from "./ecs";
+import { checkEcs } from "./ecs-checks";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -19,9 +21,11 @@ export const platformConfigSchema = z
     cluster: clusterSchema,
     mesh: meshSchema,
     workloads: workloadsSchema,
+    ecs: ecsSchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
+    if (c.platform.orchestrator === "ecs") checkEcs(c, ctx);
     // Resolved here so stacks never re-default anything.
     return {
       ...c,
