@@ -11,6 +11,8 @@ describe("Checkov scan of every synthesized stack", () => {
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
     })],
     ["unpinned zones", { network: { azCount: 2 } }],
+    // ECS in place of EKS (issue 19): EC2 capacity provider, DynamoDB, the public ALB on plain HTTP (no certificate).
+    ["ECS orchestrator (reference catalog)", withDev({ platform: { orchestrator: "ecs" } })],
   ])("%s: no failed check that is not skipped in code with a reason", (_name, input) => {
     const s = synthPlatform(input);
     const report = scanStacks(path.join(s.outdir, "stacks"));

@@ -98,6 +98,7 @@ export class PublicLoadBalancer extends Construct {
       this.listener = new LbListener(this, "http", { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultAction: [notFound] });
       this.listener.overrideLogicalId("public-http");
       skipCheck(this.listener, "CKV_AWS_2", "no certificate is configured (ecs.loadBalancer.certificateArn), so the ALB serves HTTP as the EKS ingress does; set one to get HTTPS with a redirect");
+      skipCheck(this.alb, "CKV2_AWS_20", "no certificate is configured (ecs.loadBalancer.certificateArn), so there is no HTTPS listener to redirect to; with one, port 80 redirects");
       skipCheck(this.listener, "CKV_AWS_103", "no certificate is configured (ecs.loadBalancer.certificateArn), so there is no TLS listener to set a policy on");
     }
   }

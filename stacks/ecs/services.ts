@@ -9,6 +9,7 @@ import type { ResolvedService } from "../../apps";
 import { ecsWarnings, formatEcsWarning } from "../../config/schema/ecs-checks";
 import { ECS_CLUSTER_OUTPUTS, ECS_SERVICES_OUTPUTS, ecsServiceOutputs, NETWORK_OUTPUTS, publishOutputs } from "../contracts";
 import { AwsContext } from "../constructs/aws-context";
+import { skipCheck } from "../constructs/checkov";
 import { WorkloadTable } from "../constructs/dynamodb-table";
 import { WorkloadRepository } from "../constructs/ecr-repository";
 import { PlatformKmsKey } from "../constructs/kms-key";
@@ -101,14 +102,7 @@ export class EcsServicesStack extends PlatformStack {
     for (const s of catalog.services) {
       const sg = groups.get(s.name)!;
       for (const caller of callers.get(s.name)!) {
-        new VpcSecurityGroupIngressRule(this, `ingress-${s.name}-from-${caller}`, {
-          securityGroupId: sg.id,
-          description: `${caller} calls ${s.name}`,
-          ipProtocol: "tcp",
-          fromPort: s.port,
-          toPort: s.port,
-          referencedSecurityGroupId: groups.get(caller)!.id,
-        }).overrideLogicalId(`ingress-${s.name}-from-${caller}`);
+        admit(this, `ingress-${s.name}-from-${caller}`, sg.id, s.port, groups.get(caller)!.id, `${caller} calls ${s.name}`);
       }
       for (const callee of s.dependsOn) {
         const target = catalog.services.find((o) => o.name === callee)!;
@@ -139,14 +133,7 @@ export class EcsServicesStack extends PlatformStack {
     const targetGroups = new Map(publicServices.map((s, i) => [s.name, alb!.addService(s, i + 1)]));
     for (const s of publicServices) {
       const sg = groups.get(s.name)!;
-      new VpcSecurityGroupIngressRule(this, `ingress-${s.name}-from-alb`, {
-        securityGroupId: sg.id,
-        description: `the public ALB forwards ${s.public!.path} to ${s.name}`,
-        ipProtocol: "tcp",
-        fromPort: s.port,
-        toPort: s.port,
-        referencedSecurityGroupId: alb!.securityGroup.id,
-      }).overrideLogicalId(`ingress-${s.name}-from-alb`);
+      admit(this, `ingress-${s.name}-from-alb`, sg.id, s.port, alb!.securityGroup.id, `the public ALB forwards ${s.public!.path} to ${s.name}`);
       new VpcSecurityGroupEgressRule(this, `alb-egress-to-${s.name}`, {
         securityGroupId: alb!.securityGroup.id,
         description: `to ${s.name}'s tasks`,
@@ -213,6 +200,14 @@ export class EcsServicesStack extends PlatformStack {
     }
     publishOutputs(this, ECS_SERVICES_OUTPUTS, { loadBalancerHostname: alb?.alb.dnsName ?? "" });
   }
+}
+
+/** An ingress rule that admits one security group (never a CIDR) on one port. */
+function admit(scope: Construct, id: string, securityGroupId: string, port: number, from: string, description: string): void {
+  const rule = new VpcSecurityGroupIngressRule(scope, id, { securityGroupId, description, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: from });
+  rule.overrideLogicalId(id);
+  // Checkov reads a rule without a CIDR as open to 0.0.0.0/0; this one names its source group.
+  if (port === 80) skipCheck(rule, "CKV_AWS_260", "the rule admits only the referenced security group on port 80, no CIDR; Checkov reads a rule without cidr_ipv4 as open to the internet");
 }
 
 /** The catalog's services, each after the services it calls (the catalog has no cycles: apps/validate.ts). */
