@@ -385,7 +385,7 @@ describe("ECS and EKS render each service the same (walks both catalogs)", () =>
         compared++;
       }
       // Tables: the same statements (the EKS role adds only what Envoy needs from App Mesh).
-      const tableStatements = (doc: { statement: { sid: string }[] } | undefined) => (doc?.statement ?? []).filter((st) => st.sid.startsWith("Table"));
+      const tableStatements = (doc: Record<string, any> | undefined): { sid: string }[] => (doc?.statement ?? []).filter((st: { sid: string }) => st.sid.startsWith("Table"));
       expect(tableStatements(ecsPolicies[`${s.name}-task-policy`]), `${s.name} tables`).toEqual(tableStatements(eksPolicies[`${s.name}-role-permissions`]));
 
       // Callers: the mesh backends that name this service are exactly the security group's sources.
