@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load";
 import { runCli, type CliIo } from "../../cost/command";
@@ -91,6 +93,11 @@ describe("npm run cost", () => {
     expect(r.stdout).toContain("== EKS or ECS: the same catalog on both (seeds 001, 002) ==");
     const svg = r.files.get("o.svg")!;
     for (const title of ["EKS, as configured", "EKS, optimized", "ECS, as configured", "ECS on Fargate", "ECS on FARGATE_SPOT"]) expect(svg).toContain(`>${title}</text>`);
+  });
+
+  it("the chart in the README is what the command writes for the default config (regenerate: npm run cost -- --orchestrators-svg docs/images/cost-orchestrators-dev.svg)", () => {
+    const committed = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "images", "cost-orchestrators-dev.svg"), "utf8");
+    expect(run(["--platform", "--orchestrators-svg", "o.svg"]).files.get("o.svg")).toBe(committed);
   });
 
   it("--orchestrators-svg without --platform is a usage error", () => {
