@@ -384,6 +384,10 @@ describe("ECS and EKS render each service the same (walks both catalogs)", () =>
         expect(tracking.target_tracking_scaling_policy_configuration.target_value).toBe(hpa.metric[0].resource.target.average_utilization);
         compared++;
       }
+      // The name callers use: the EKS VirtualService's, answered by Service Connect for the primary version.
+      const primarySvc = onEcs.resource("ecs-services", "aws_ecs_service", `service-${s.name}-${primaryVersion(s)}`);
+      expect(primarySvc.service_connect_configuration.service[0].client_alias).toEqual({ port: s.port, dns_name: onEks.resource("workloads", "kubernetes_manifest", `${s.name}-virtual-service`).manifest.spec.awsName });
+
       // Tables: the same statements (the EKS role adds only what Envoy needs from App Mesh).
       const tableStatements = (doc: Record<string, any> | undefined): { sid: string }[] => (doc?.statement ?? []).filter((st: { sid: string }) => st.sid.startsWith("Table"));
       expect(tableStatements(ecsPolicies[`${s.name}-task-policy`]), `${s.name} tables`).toEqual(tableStatements(eksPolicies[`${s.name}-role-permissions`]));

@@ -14,7 +14,14 @@ import type { EcsSettings, ScheduledAction } from "../../config/schema/ecs";
 import { ecsLaunch, primaryVersion } from "../../config/schema/ecs-checks";
 import { cpuUnits, ecsTaskDemand, taskDefinitionSize, tryEcsFargateSize } from "../../cost/ecs-sizing";
 import type { AwsContext } from "../constructs/aws-context";
-import { virtualServiceHostname } from "../constructs/app-mesh-routing";
+
+/**
+ * The name callers use for a service on EKS (its Kubernetes Service's cluster DNS name),
+ * which Service Connect answers on ECS too, so the catalog's URLs work unchanged.
+ */
+export function clusterDnsName(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}
 
 /** The port name Service Connect and the ALB refer to in the task definition. */
 export const PORT_NAME = "app";
@@ -164,7 +171,7 @@ export class EcsMicroservice extends Construct {
       this.taskDefinitions.set(v.name, taskDefinition);
 
       // The primary version answers the name callers use on EKS; the others their own version name, as their EKS virtual nodes.
-      const dnsName = v.name === primary ? virtualServiceHostname(s) : `${name}.${s.namespace}.svc.cluster.local`;
+      const dnsName = clusterDnsName(v.name === primary ? s.name : name, s.namespace);
       const targetGroup = props.targetGroups?.get(v.name);
       const strategy =
         launch === "ec2"
