@@ -9,6 +9,7 @@ import { cpuUnits, ecsTaskDemand, tryEcsFargateSize } from "../cost/ecs-sizing";
 import { ECS_AL2023_AMI_PARAMETER } from "../stacks/ecs/ec2-capacity";
 import { pathPatterns, PublicLoadBalancer, TLS_POLICY } from "../stacks/ecs/load-balancer";
 import { callersOf } from "../stacks/ecs/services";
+import { parseManifest, stackOrder } from "../ops/stack-order";
 import { synthPlatform, withDev, type Synthesized } from "./support/synth";
 
 const ECS = { platform: { orchestrator: "ecs" } } as const;
@@ -68,6 +69,12 @@ describe("platform.orchestrator", () => {
     expect(Object.keys(stacks).sort()).toEqual(["ecs-cluster", "ecs-services", "network"]);
     expect(stacks["ecs-cluster"].dependencies).toEqual(["network"]);
     expect(stacks["ecs-services"].dependencies).toEqual(["network", "ecs-cluster"]);
+  });
+
+  it("deploy:all and destroy:all take the ECS order from the manifest", () => {
+    const manifest = parseManifest(reference.manifest);
+    expect(stackOrder(manifest)).toEqual(["network", "ecs-cluster", "ecs-services"]);
+    expect(stackOrder(manifest, { reverse: true })).toEqual(["ecs-services", "ecs-cluster", "network"]);
   });
 
   it("the ECS stacks read upstream outputs from the producers' state, by name", () => {
