@@ -114,7 +114,8 @@ export class MeshCertificates extends Construct implements MeshTlsMaterial {
           certificateAuthorityArn: this.certificateAuthorityArn,
           // A renewed or re-issued certificate exists before the old one is deleted (CKV_AWS_233).
           lifecycle: { createBeforeDestroy: true },
-          dependsOn: issuerReady,
+          // A CA the platform creates must be active (and let ACM renew) before it issues.
+          ...(issuerReady.length ? { dependsOn: issuerReady } : {}),
         });
         cert.overrideLogicalId(`${s.name}-mesh-certificate-${v.name}`);
         this.certificates.set(`${s.name}/${v.name}`, cert);
