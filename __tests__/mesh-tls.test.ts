@@ -151,7 +151,7 @@ describe("mesh TLS config", () => {
     expect(refusal(withDev({ mesh: { tls: { certificateAuthorityArn: SHARED_CA } } }))).toEqual([
       '  - mesh.tls.certificateAuthorityArn: is set but mesh.tls.mode is "off"; set mode: "strict" to use it, or remove it',
     ]);
-    expect(refusal(withDev({ mesh: { tls: { mode: "mutual" } } }))).toEqual(['  - mesh.tls.mode: "mutual" is not a mesh TLS mode; use "off" or "strict"']);
+    expect(refusal(withDev({ mesh: { tls: { mode: "mutual" as "strict" } } }))).toEqual(['  - mesh.tls.mode: "mutual" is not a mesh TLS mode; use "off" or "strict"']);
     expect(refusal(withDev({ mesh: { tls: { mode: "strict", certificateAuthorityArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } } }))).toEqual([
       '  - mesh.tls.certificateAuthorityArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" is not an AWS Private CA ARN; use arn:aws:acm-pca:<region>:<account>:certificate-authority/<uuid>',
     ]);
