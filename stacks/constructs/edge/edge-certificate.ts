@@ -27,6 +27,8 @@ export class EdgeCertificate extends Construct {
     this.certificate = new AcmCertificate(this, "certificate", {
       domainName: props.domainName,
       validationMethod: "DNS",
+      // RSA 2048 is also the only key VPC Lattice accepts on an HTTPS listener, so the same certificate serves that path.
+      keyAlgorithm: "RSA_2048",
       // Certificate Transparency logging keeps mis-issuance for the domain detectable (CKV_AWS_234).
       options: { certificateTransparencyLoggingPreference: "ENABLED" },
       // A replacement is issued before the old one goes, so the listener is never without one (CKV_AWS_233).
