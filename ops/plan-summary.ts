@@ -34,6 +34,7 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_db_instance: "its data is lost unless a final snapshot is taken",
   aws_rds_cluster: "its data is lost unless a final snapshot is taken",
   aws_secretsmanager_secret: "its secret value is lost after the recovery window",
+  aws_acmpca_certificate_authority: "the mesh's TLS certificates come from it; a new CA means new certificates and callers that trust the old one",
 };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "forget";
