@@ -53,7 +53,8 @@ describe("edge config: a public service needs a domain", () => {
     expect(refusal(secure({ domainName: "shop.example.com" }))).toEqual([
       '  - edge.domainName: "shop.example.com" has no certificate: add edge.hostedZoneId (the platform creates and validates one by DNS) or edge.certificateArn (one you already have)',
     ]);
-    expect(refusal(secure({ hostedZoneId: ZONE }))).toContain('  - edge.domainName: is required with hostedZoneId: name the domain browsers will use, e.g. "app.example.com"');
+    expect(refusal(secure({ hostedZoneId: ZONE }))).toEqual(['  - edge.domainName: is required with hostedZoneId: name the domain browsers will use, e.g. "app.example.com"']);
+    expect(refusal(secure({ certificateArn: CERT }))).toEqual(['  - edge.domainName: is required with certificateArn: name the domain browsers will use, e.g. "app.example.com"']);
   });
 
   it("refuses a certificate from another region than the load balancer's", () => {

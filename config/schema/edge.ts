@@ -180,7 +180,8 @@ export function resolveEdge(config: EdgeSections, ctx: z.RefinementCtx): EdgeSet
   if (certRegion !== undefined && certRegion !== config.platform.region) {
     issue(["certificateArn"], `is in ${certRegion}, but the load balancer is in ${config.platform.region} (platform.region); an ALB can only use a certificate from its own region`);
   }
-  if (publicServices.length > 0 && e.domainName === undefined && !e[INSECURE_OPT_OUT]) {
+  // With a zone or certificate but no domain, the message above already says what to add.
+  if (publicServices.length > 0 && e.domainName === undefined && !hasCertificate && !e[INSECURE_OPT_OUT]) {
     issue([], missingDomainMessage(config.workloads.catalog, publicServices));
   }
 
