@@ -2,9 +2,11 @@
  * The warnings the platform prints during synth (an insecure public edge, a discontinued
  * mesh), read back from the captured synth output so the pull-request plan comment shows
  * them above the plans. A warning is a line that starts with "WARNING:" and the indented
- * lines that follow it; colour codes and anything cdktf puts before "WARNING:" are dropped.
+ * lines that follow it; colour codes and anything cdktf puts before "WARNING:" are dropped
+ * (cdktf prints the app's stderr on its stdout as "[<time>] [ERROR] default - <line>").
  */
-const ANSI = /\u001b\[[0-9;]*m/g;
+// Colours, and the cursor moves of cdktf's spinner when it writes to a terminal.
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 export function extractSynthWarnings(log: string): string[] {
   const warnings: string[] = [];

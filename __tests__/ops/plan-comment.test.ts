@@ -100,4 +100,20 @@ describe("synth warnings", () => {
     expect(extractSynthWarnings(log)).toEqual([MESH_DISCONTINUATION_WARNING, edge]);
     expect(extractSynthWarnings("Synthesized cdktf.out\n")).toEqual([]);
   });
+
+  it("survive what `cdktf synth` prints around them: its spinner, colours and the [ERROR] prefix of relayed stderr", () => {
+    const edge = insecureEdgeWarning("dev", ["frontend"]);
+    const esc = "\u001b";
+    const captured = [
+      "⠏  Synthesizing",
+      `${esc}[91m[2026-11-30T01:34:58.270] [ERROR] default - ${esc}[39m${MESH_DISCONTINUATION_WARNING}`,
+      "",
+      `${esc}[2K${esc}[1A${esc}[2K${esc}[1A${esc}[2K${esc}[G`,
+      "⠋  Synthesizing",
+      `${esc}[2K${esc}[1A${esc}[2K${esc}[1A${esc}[2K${esc}[G${edge}`,
+      "",
+      "Generated Terraform code for the stacks: cluster, mesh, network, workloads",
+    ].join("\n");
+    expect(extractSynthWarnings(captured)).toEqual([MESH_DISCONTINUATION_WARNING, edge]);
+  });
 });
