@@ -29,7 +29,7 @@ export const INSECURE_OPT_OUT = "insecurePlainHttpForThrowawayEnvironment";
 const domainName = z
   .string()
   .max(253, { error: (i) => `${JSON.stringify(i.input)} is longer than 253 characters, the DNS limit` })
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/, {
     error: (i) => `${JSON.stringify(i.input)} is not a domain name; write the lower-case name browsers will use, like "app.example.com" (no scheme, no path, no trailing dot)`,
   });
 
