@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONTRACTS, PORT_ENV, requiredEnv, SERVICE_NAMES } from "../../apps/services/contract";
+import { CONTRACTS, PORT_ENV, requiredEnv, SERVICE_NAMES, type ServiceContract } from "../../apps/services/contract";
 import { STARTERS } from "../../apps/services/local/system";
 import type { ResolvedService } from "../../apps";
 import { TABLE_ACTIONS } from "../../stacks/workloads";
@@ -26,7 +26,7 @@ describe("the reference catalog and the services' code agree (apps/services/cont
   });
 
   describe.each(SERVICE_NAMES)("%s", (name) => {
-    const contract = CONTRACTS[name];
+    const contract: ServiceContract = CONTRACTS[name];
 
     it("gets exactly the variables its code reads from its Deployment", () => {
       expect(Object.keys(envOf(name)).sort()).toEqual(requiredEnv(contract).sort());

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { HttpError } from "./http";
 
@@ -16,9 +15,7 @@ export const SESSION_ISSUER = "service-user";
 export const SESSION_AUDIENCE = "reference-system";
 export const SESSION_TTL_SECONDS = 3600;
 
-export function newSessionKey(): string {
-  return randomBytes(32).toString("base64url");
-}
+export { newSessionKey } from "./session-key";
 
 export async function signSession(username: string, sessionKey: string, now = Date.now()): Promise<{ token: string; expiresAt: string }> {
   const iat = Math.floor(now / 1000);

@@ -2,7 +2,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { CONTRACTS } from "../../contract";
 import { HttpError, type Route } from "../../kit/http";
 import { hashPassword } from "../../kit/passwords";
-import { newSessionKey } from "../../kit/session";
+import { newSessionKey } from "../../kit/session-key";
 import { startService, type StartOptions } from "../../kit/service";
 import { isConditionFailed, openTables, storageError, type Table } from "../../kit/tables";
 import { newPassword, objectBody, text, username } from "../../kit/validate";
