@@ -42,7 +42,9 @@ if ! command -v shellcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1
     || echo "setup-tools: shellcheck not installed; actionlint will skip run: scripts" >&2
 fi
 
-if [ -x /usr/bin/chromium ]; then
+if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then
+  echo "setup-tools: using CHROMIUM_PATH=$CHROMIUM_PATH for the page test"
+elif [ -x /usr/bin/chromium ]; then
   echo "setup-tools: $(/usr/bin/chromium --version 2>/dev/null | head -n1) already installed"
 elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
