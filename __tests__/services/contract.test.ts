@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONTRACTS, PORT_ENV, requiredEnv, SERVICE_NAMES, type ServiceContract } from "../../apps/services/contract";
 import { STARTERS } from "../../apps/services/local/system";
@@ -54,6 +56,17 @@ describe("the reference catalog and the services' code agree (apps/services/cont
         expect(new URL(env[peer.env]).host).toBe(`${target.name}.${target.namespace}.svc.cluster.local:${target.port}`);
         expect(catalogService(name).dependsOn).toContain(peer.service);
       }
+    });
+
+    it("sends, in its source, exactly the DynamoDB operations its contract lists, table by table", () => {
+      // Convention of the services: a Table is held in a variable named after the catalog table.
+      const dir = path.join(__dirname, "..", "..", "apps", "services", name, "src");
+      const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+      const method = { getItem: "GetItem", putItem: "PutItem", updateItem: "UpdateItem", query: "Query", scan: "Scan" } as const;
+      const calls: Record<string, Set<string>> = {};
+      for (const m of source.matchAll(/\b(\w+)\.(getItem|putItem|updateItem|query|scan)\(/g)) (calls[m[1]] ??= new Set()).add(method[m[2] as keyof typeof method]);
+      const declared = Object.fromEntries(Object.entries(contract.tables).map(([table, use]) => [table, [...use.ops].sort()]));
+      expect(Object.fromEntries(Object.entries(calls).map(([table, ops]) => [table, [...ops].sort()]))).toEqual(declared);
     });
 
     it("has table access that covers exactly the DynamoDB calls its code makes, granted by its IAM role", () => {
