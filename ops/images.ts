@@ -10,7 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { ResolvedService } from "../apps";
 import { loadConfig, type PlatformConfig } from "../config/load";
 import { ec2Scheduling } from "../config/schema/cross-checks";
@@ -131,7 +131,7 @@ function readOutputs(config: PlatformConfig, outputsFile: string | undefined): R
     throw new Error("state is in S3: pass the workloads outputs with --outputs-file FILE (npx cdktf output workloads --outputs-file FILE)");
   }
   const result = loadStackOutputs(join(PROJECT_ROOT, config.state.directory), config.platform.environment, "workloads");
-  if (!result.deployed) throw new Error(`no workloads state at ${result.statePath}: deploy the workloads stack first (it creates the ECR repositories), then run npm run images`);
+  if (!result.deployed) throw new Error(`no workloads state at ${relative(PROJECT_ROOT, result.statePath)}: deploy the workloads stack first (it creates the ECR repositories), then run npm run images`);
   return Object.fromEntries(result.outputs.map((o) => [o.name, o.value]));
 }
 
