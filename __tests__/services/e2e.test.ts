@@ -12,7 +12,7 @@ import { bearer, call } from "../support/services";
 /** Debian's chromium, installed by `npm run setup:tools` (scripts/setup-tools.sh). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots a person can look at after the run (git-ignored). */
-export const ARTIFACTS = path.join(__dirname, "..", "..", ".artifacts");
+const ARTIFACTS = path.join(__dirname, "..", "..", ".artifacts");
 
 describe("the reference system end to end (the stack npm run dev starts, on loopback)", () => {
   let system: LocalSystem;

@@ -65,6 +65,9 @@ describe("each service's bundle (what its image runs)", () => {
     const esbuild = spawnSync(path.join(ROOT, "node_modules", ".bin", "esbuild"), [path.join("apps", "services", svc, "src", "main.ts"), ...ESBUILD_FLAGS, `--outfile=${path.join(out, BUNDLE)}`, `--metafile=${meta}`, "--log-level=error"], { cwd: ROOT, encoding: "utf8" });
     expect(esbuild.stderr).toBe("");
     expect(esbuild.status).toBe(0);
+    const inputs = Object.keys(JSON.parse(fs.readFileSync(meta, "utf8")).inputs);
+    // Only what the Dockerfile copies into the build stage: the contract, the kit and the service's src/.
+    expect(inputs.filter((p) => !p.includes("node_modules/") && !(p === "apps/services/contract.ts" || p.startsWith("apps/services/kit/") || p.startsWith(`apps/services/${svc}/src/`)))).toEqual([]);
     const packages = new Set(Object.keys(JSON.parse(fs.readFileSync(meta, "utf8")).inputs).flatMap((p) => /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(p.split("node_modules/").length > 1 ? `node_modules/${p.split("node_modules/").at(-1)}` : "")?.[1] ?? []));
     const allowed = dependencyClosure(svc);
     expect([...packages].filter((p) => !allowed.has(p))).toEqual([]);
