@@ -7,7 +7,8 @@ import { checkEcs, ecsLaunch, ecsWarnings, formatEcsWarning, primaryVersion } fr
 import { ecsSchema } from "../config/schema/ecs";
 import { cpuUnits, ecsTaskDemand, tryEcsFargateSize } from "../cost/ecs-sizing";
 import { ECS_AL2023_AMI_PARAMETER } from "../stacks/ecs/ec2-capacity";
-import { pathPatterns, PublicLoadBalancer, TLS_POLICY } from "../stacks/ecs/load-balancer";
+import { pathPatterns, PublicLoadBalancer } from "../stacks/ecs/load-balancer";
+import { ALB_TLS_POLICIES } from "../config/schema/edge";
 import { callersOf } from "../stacks/ecs/services";
 import { parseManifest, stackOrder } from "../ops/stack-order";
 import { synthPlatform, withDev, type Synthesized } from "./support/synth";
@@ -38,15 +39,15 @@ function refusals(configInput: unknown): string {
 function ecsIssues(catalog: ResolvedCatalog, ecsInput: unknown = {}): string[] {
   const issues: string[] = [];
   const ctx = { addIssue: (i: { path: (string | number)[]; message: string }) => issues.push(`${i.path.join(".")}: ${i.message}`) } as never;
-  checkEcs({ platform: { orchestrator: "ecs" }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog } }, ctx);
+  checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog } }, ctx);
   return issues;
 }
 
 const reference = ecs();
 const yelb = ecs({
   workloads: { catalog: "yelb" },
+  edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "yelb.example.com", certificateArn: CERT },
   ecs: {
-    loadBalancer: { certificateArn: CERT },
     capacityProviderStrategy: [
       { capacityProvider: "FARGATE", base: 1, weight: 1 },
       { capacityProvider: "FARGATE_SPOT", weight: 3 },
@@ -111,10 +112,14 @@ describe("ecs config refusals", () => {
     );
   });
 
-  it("a certificate that is not an ACM ARN", () => {
-    expect(refusals(withDev({ ...ECS, ecs: { loadBalancer: { certificateArn: "my-cert" } } } as never))).toContain(
-      'ecs.loadBalancer.certificateArn: "my-cert" is not an ACM certificate ARN',
+  it("mesh TLS, which ECS does not build, is refused rather than dropped", () => {
+    expect(refusals(withDev({ ...ECS, mesh: { tls: { mode: "strict" } } } as never))).toContain(
+      'mesh.tls.mode: "strict" encrypts the traffic between Envoy sidecars on EKS; on ECS, Service Connect TLS (with AWS Private CA) is not built by this platform yet; set mesh.tls.mode to "off" with platform.orchestrator "ecs", or stay on "eks"',
     );
+  });
+
+  it("the ALB's certificate comes from the shared edge section, not from an ECS field", () => {
+    expect(refusals(withDev({ ...ECS, ecs: { loadBalancer: { certificateArn: CERT } } } as never))).toContain("ecs.loadBalancer.certificateArn: unknown key");
   });
 
   const base = CATALOGS.reference.services[1];
@@ -143,12 +148,12 @@ describe("what ECS cannot honour is warned, naming service and field", () => {
   it("yelb: the internal 50/50 canary, the retry policy and the unprobed health path", () => {
     const lines = ecsWarnings(resolved(CATALOGS.yelb)).map(formatEcsWarning);
     expect(lines).toContain(
-      "WARNING (ECS): services.yelb-appserver.versions: weights v1=50, v2=50 cannot be split for internal calls on ECS: Service Connect sends a name to one ECS service, so v1 takes every call to yelb-appserver and yelb-appserver-v2 answers only by its own name; on EKS the mesh splits by weight",
+      "WARNING: ECS: services.yelb-appserver.versions: weights v1=50, v2=50 cannot be split for internal calls on ECS: Service Connect sends a name to one ECS service, so v1 takes every call to yelb-appserver and yelb-appserver-v2 answers only by its own name; on EKS the mesh splits by weight",
     );
     expect(lines).toContain(
-      "WARNING (ECS): services.yelb-appserver.retryPolicy: 2 retries of 2000 ms are not applied on ECS: Service Connect has no per-route retry setting; callers must retry themselves",
+      "WARNING: ECS: services.yelb-appserver.retryPolicy: 2 retries of 2000 ms are not applied on ECS: Service Connect has no per-route retry setting; callers must retry themselves",
     );
-    expect(lines.filter((l) => l.includes(".healthCheckPath:")).map((l) => l.split(":")[1])).toEqual([" services.yelb-appserver.healthCheckPath"]);
+    expect(ecsWarnings(resolved(CATALOGS.yelb)).filter((w) => w.field === "healthCheckPath").map((w) => w.service)).toEqual(["yelb-appserver"]);
   });
 
   it("reference: the frontend's node selector and the internal APIs' health paths", () => {
@@ -333,11 +338,31 @@ describe("the public ALB", () => {
     expect(tg).toMatchObject({ target_type: "ip", port: 8080, health_check: { path: "/health" } });
   });
 
-  it("with a certificate: HTTPS on 443 with a TLS 1.2+ policy, 80 redirects", () => {
-    expect(yelb.resource("ecs-services", "aws_lb_listener", "public-https")).toMatchObject({ port: 443, protocol: "HTTPS", ssl_policy: TLS_POLICY, certificate_arn: CERT });
+  it("the edge's domain and certificate: HTTPS on 443 with its TLS policy and HSTS, 80 redirects, rules for its host only", () => {
+    expect(yelb.resource("ecs-services", "aws_lb_listener", "public-https")).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: ALB_TLS_POLICIES[0],
+      certificate_arn: CERT,
+      routing_http_response_strict_transport_security_header_value: "max-age=31536000",
+    });
+    expect(yelb.resource("ecs-services", "aws_lb_listener_rule", "listener-rule-yelb-ui").condition).toEqual([{ path_pattern: { values: ["/*"] } }, { host_header: { values: ["yelb.example.com"] } }]);
+    expect(yelb.stack("ecs-services").output?.public_url.value).toBe("https://yelb.example.com");
+    expect(reference.stack("ecs-services").output?.public_edge_tls.value).toBe("INSECURE-PLAIN-HTTP");
     const redirect = yelb.resource("ecs-services", "aws_lb_listener", "public-http-redirect");
     expect(redirect.default_action[0]).toMatchObject({ type: "redirect", redirect: { port: "443", protocol: "HTTPS", status_code: "HTTP_301" } });
     expect(yelb.resource("ecs-services", "aws_lb_listener_rule", "listener-rule-yelb-ui").listener_arn).toBe("${aws_lb_listener.public-https.arn}");
+  });
+
+  it("an edge zone: the certificate is created and DNS-validated, the domain points at the ALB, the WAF guards it", () => {
+    const s = ecs({ edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", waf: { enabled: true } } });
+    expect(Object.keys(s.resources("ecs-services", "aws_acm_certificate"))).toHaveLength(1);
+    const listener = s.resource("ecs-services", "aws_lb_listener", "public-https");
+    expect(listener.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\./);
+    const record = Object.values(s.resources("ecs-services", "aws_route53_record")).find((r) => r.type === "A")!;
+    expect(record).toMatchObject({ name: "shop.example.com", zone_id: "Z0123456789ABCDEFGHIJ", alias: { name: "${aws_lb.public-alb.dns_name}" } });
+    const waf = s.resource("ecs-services", "aws_wafv2_web_acl_association", "public-alb-web-acl");
+    expect(waf.resource_arn).toBe("${aws_lb.public-alb.arn}");
   });
 
   it("path prefixes become ALB patterns for the path and everything under it", () => {
@@ -348,7 +373,7 @@ describe("the public ALB", () => {
   it("a public canary gets a target group per version, weighted as the catalog says", () => {
     const stack = new TerraformStack(Testing.app(), "alb");
     new AwsProvider(stack, "aws", { region: "us-east-1" });
-    const alb = new PublicLoadBalancer(stack, "public", { name: "t-public", vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], settings: { deletionProtection: false } });
+    const alb = new PublicLoadBalancer(stack, "public", { name: "t-public", vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], settings: { deletionProtection: false }, edge: { mode: "insecure-plain-http", webAclArn: undefined } });
     const ui = resolved({ name: "t", services: [{ ...CATALOGS.yelb.services[0], dependsOn: [], versions: [{ name: "v1", weight: 90 }, { name: "v2", weight: 10 }] }] }).services[0];
     alb.addService(ui, 1);
     const out = JSON.parse(Testing.synth(stack));

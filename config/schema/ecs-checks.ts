@@ -31,6 +31,7 @@ export function primaryVersion(s: Pick<ResolvedService, "versions">): string {
 /** The sections the ECS checks read. */
 export interface EcsSections {
   readonly platform: { readonly orchestrator: "eks" | "ecs" };
+  readonly mesh: { readonly tls: { readonly mode: string } };
   readonly ecs: EcsSettings;
   readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog };
 }
@@ -39,6 +40,13 @@ export interface EcsSections {
 export function checkEcs(config: EcsSections, ctx: z.RefinementCtx): void {
   const catalog = config.workloads.app;
   if (!catalog) return;
+  if (config.mesh.tls.mode !== "off") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["mesh", "tls", "mode"],
+      message: `"${config.mesh.tls.mode}" encrypts the traffic between Envoy sidecars on EKS; on ECS, Service Connect TLS (with AWS Private CA) is not built by this platform yet; set mesh.tls.mode to "off" with platform.orchestrator "ecs", or stay on "eks"`,
+    });
+  }
   const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   for (const s of catalog.services) {
@@ -110,5 +118,5 @@ export function ecsWarnings(catalog: ResolvedCatalog): EcsWarning[] {
 }
 
 export function formatEcsWarning(w: EcsWarning): string {
-  return `WARNING (ECS): services.${w.service}.${w.field}: ${w.message}`;
+  return `WARNING: ECS: services.${w.service}.${w.field}: ${w.message}`;
 }

@@ -90,15 +90,12 @@ export const ecsSchema = z
      * @default {}
      */
     scheduledScaling: z.record(z.string(), z.array(scheduledAction).min(1)).default({}),
-    /** The shared internet-facing ALB of the public services. */
+    /**
+     * The shared internet-facing ALB of the public services. Its domain, certificate, TLS
+     * policy, HSTS and WAF come from the `edge` section, as for the EKS ingress.
+     */
     loadBalancer: z
       .strictObject({
-        /**
-         * ACM certificate for HTTPS on 443 (HTTP on 80 then redirects). Without one the ALB
-         * serves plain HTTP on 80, as the EKS ingress does today.
-         * @default none
-         */
-        certificateArn: z.string().regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: (i) => `${JSON.stringify(i.input)} is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>` }).optional(),
         /** @default false (the ALB holds no data; a recreate only changes its hostname) */
         deletionProtection: z.boolean().default(false),
       })

@@ -6,11 +6,24 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { ResolvedService } from "../../apps";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import type { EcsSettings } from "../../config/schema/ecs";
+import { INSECURE_OPT_OUT } from "../../config/schema/edge";
 import { skipCheck } from "../constructs/checkov";
 
-/** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** How the ALB serves the public services, from the shared `edge` section (config/schema/edge.ts). */
+export type EcsEdge =
+  | {
+      readonly mode: "https";
+      /** Host the listener rules answer for (requests for other names get the 404). */
+      readonly domainName: string;
+      readonly certificateArn: string;
+      readonly tlsPolicy: string;
+      /** Strict-Transport-Security value, or undefined when off. */
+      readonly hstsHeader: string | undefined;
+      readonly webAclArn: string | undefined;
+    }
+  | { readonly mode: "insecure-plain-http"; readonly webAclArn: string | undefined };
 
 export interface PublicLoadBalancerProps {
   /** ALB name, at most 32 characters. */
@@ -18,6 +31,7 @@ export interface PublicLoadBalancerProps {
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
   readonly settings: EcsSettings["loadBalancer"];
+  readonly edge: EcsEdge;
 }
 
 /** ALB path patterns for a Kubernetes `Prefix` path: the path itself and everything under it. */
@@ -28,9 +42,10 @@ export function pathPatterns(prefix: string): string[] {
 
 /**
  * The one internet-facing ALB of the public services (as the EKS ingress group shares
- * one): in the public subnets, invalid headers dropped, HTTPS on 443 with a TLS 1.2+
- * policy and 80 redirecting to it when a certificate is configured, else plain HTTP on
- * 80. Unknown paths get a 404; each public service gets a listener rule for its path.
+ * one): in the public subnets, invalid headers dropped, and served as the `edge` section
+ * says: HTTPS on 443 with its certificate, TLS policy and HSTS, 80 redirecting to it, and
+ * the WAF web ACL when configured; plain HTTP on 80 only under the edge's insecure opt-out.
+ * Unknown hosts and paths get a 404; each public service gets a listener rule for its path.
  */
 export class PublicLoadBalancer extends Construct {
   readonly alb: Lb;
@@ -42,7 +57,9 @@ export class PublicLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
     super(scope, id);
     this.vpcId = props.vpcId;
-    const https = props.settings.certificateArn !== undefined;
+    const edge = props.edge;
+    this.edge = edge;
+    const https = edge.mode === "https";
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: `${props.name}-alb`,
       description: `Internet-facing ALB ${props.name} of the public services`,
@@ -60,7 +77,7 @@ export class PublicLoadBalancer extends Construct {
         cidrIpv4: "0.0.0.0/0",
       });
       rule.overrideLogicalId(`alb-ingress-${port}`);
-      if (port === 80) skipCheck(rule, "CKV_AWS_260", "the internet-facing ALB of the public services listens on port 80 by design (it redirects to HTTPS when ecs.loadBalancer.certificateArn is set)");
+      if (port === 80) skipCheck(rule, "CKV_AWS_260", https ? "the internet-facing ALB listens on port 80 only to redirect to HTTPS (edge.domainName)" : `plain HTTP on port 80 is asked for explicitly by edge.${INSECURE_OPT_OUT} (a throwaway environment; synth warns)`);
     }
 
     this.alb = new Lb(this, "alb", {
@@ -74,17 +91,23 @@ export class PublicLoadBalancer extends Construct {
     });
     this.alb.overrideLogicalId("public-alb");
     skipCheck(this.alb, "CKV_AWS_91", "access logs need an S3 bucket with an ELB-writable policy the platform does not create yet; ALB request metrics are in CloudWatch");
-    skipCheck(this.alb, "CKV2_AWS_28", "no WAF web ACL is configured for the public services (as for the EKS ingress); attach one to the ALB if the services need it");
+    if (edge.webAclArn !== undefined) {
+      new Wafv2WebAclAssociation(this, "waf", { resourceArn: this.alb.arn, webAclArn: edge.webAclArn }).overrideLogicalId("public-alb-web-acl");
+      skipCheck(this.alb, "CKV2_AWS_76", "the edge web ACL carries AWSManagedRulesKnownBadInputsRuleSet, the Log4j rule group (CKV_AWS_192 passes on it); this check also demands AWSManagedRulesAnonymousIpList, which the edge's rule set (stacks/constructs/edge/web-acl.ts) does not include: it would block VPN and hosting-provider clients");
+    } else {
+      skipCheck(this.alb, "CKV2_AWS_28", "edge.waf.enabled is false (the default, as for the EKS ingress); turning it on associates the edge's web ACL with this ALB");
+    }
     if (!props.settings.deletionProtection) skipCheck(this.alb, "CKV_AWS_150", "deletion protection is off by config (ecs.loadBalancer.deletionProtection): the ALB holds no data, a recreate only changes its hostname");
 
     const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "not found" } };
-    if (https) {
+    if (edge.mode === "https") {
       this.listener = new LbListener(this, "https", {
         loadBalancerArn: this.alb.arn,
         port: 443,
         protocol: "HTTPS",
-        sslPolicy: TLS_POLICY,
-        certificateArn: props.settings.certificateArn,
+        sslPolicy: edge.tlsPolicy,
+        certificateArn: edge.certificateArn,
+        ...(edge.hstsHeader !== undefined ? { routingHttpResponseStrictTransportSecurityHeaderValue: edge.hstsHeader } : {}),
         defaultAction: [notFound],
       });
       this.listener.overrideLogicalId("public-https");
@@ -97,9 +120,10 @@ export class PublicLoadBalancer extends Construct {
     } else {
       this.listener = new LbListener(this, "http", { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultAction: [notFound] });
       this.listener.overrideLogicalId("public-http");
-      skipCheck(this.listener, "CKV_AWS_2", "no certificate is configured (ecs.loadBalancer.certificateArn), so the ALB serves HTTP as the EKS ingress does; set one to get HTTPS with a redirect");
-      skipCheck(this.alb, "CKV2_AWS_20", "no certificate is configured (ecs.loadBalancer.certificateArn), so there is no HTTPS listener to redirect to; with one, port 80 redirects");
-      skipCheck(this.listener, "CKV_AWS_103", "no certificate is configured (ecs.loadBalancer.certificateArn), so there is no TLS listener to set a policy on");
+      const why = `plain HTTP is asked for explicitly by edge.${INSECURE_OPT_OUT} (a throwaway environment without a domain; synth warns)`;
+      skipCheck(this.listener, "CKV_AWS_2", why);
+      skipCheck(this.alb, "CKV2_AWS_20", `${why}; with edge.domainName, port 80 redirects to HTTPS`);
+      skipCheck(this.listener, "CKV_AWS_103", `${why}; there is no TLS listener to set a policy on`);
     }
   }
 
@@ -129,7 +153,11 @@ export class PublicLoadBalancer extends Construct {
     const rule = new LbListenerRule(this, `rule-${s.name}`, {
       listenerArn: this.listener.arn,
       priority,
-      condition: [{ pathPattern: { values: pathPatterns(s.public!.path) } }],
+      condition: [
+        { pathPattern: { values: pathPatterns(s.public!.path) } },
+        // Only the edge's domain, as the EKS Ingress rules carry its host.
+        ...(this.edge.mode === "https" ? [{ hostHeader: { values: [this.edge.domainName] } }] : []),
+      ],
       action: [
         {
           type: "forward",
@@ -143,4 +171,5 @@ export class PublicLoadBalancer extends Construct {
   }
 
   readonly rules = new Map<string, LbListenerRule>();
+  private readonly edge: EcsEdge;
 }

@@ -6,10 +6,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { ResolvedService } from "../../apps";
+import { tableEnvVar } from "../../apps/service-env";
 import { ecsWarnings, formatEcsWarning } from "../../config/schema/ecs-checks";
 import { ECS_CLUSTER_OUTPUTS, ECS_SERVICES_OUTPUTS, ecsServiceOutputs, NETWORK_OUTPUTS, publishOutputs } from "../contracts";
 import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
+import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
 import { WorkloadTable } from "../constructs/dynamodb-table";
 import { WorkloadRepository } from "../constructs/ecr-repository";
 import { PlatformKmsKey } from "../constructs/kms-key";
@@ -25,7 +27,7 @@ export function callersOf(services: readonly ResolvedService[]): Map<string, str
   return callers;
 }
 
-// Printed once per process and message, like the App Mesh notice.
+// Printed once per process and message, to stdout like the edge warning (ops/synth-warnings.ts carries "WARNING:" lines into the plan comment).
 const PRINTED = Symbol.for("eks-mesh-platform.ecs-warnings-printed");
 
 /**
@@ -47,7 +49,7 @@ export class EcsServicesStack extends PlatformStack {
     const g = globalThis as typeof globalThis & { [PRINTED]?: Set<string> };
     const printed = (g[PRINTED] ??= new Set());
     for (const w of ecsWarnings(catalog).map(formatEcsWarning)) {
-      if (!printed.has(w)) process.stderr.write(`${w}\n`);
+      if (!printed.has(w)) process.stdout.write(`${w}\n`);
       printed.add(w);
     }
 
@@ -127,8 +129,22 @@ export class EcsServicesStack extends PlatformStack {
 
     // The shared ALB, when a service is public; rules longest path first, as Kubernetes' Prefix matching picks.
     const publicServices = catalog.services.filter((s) => s.public).sort((a, b) => b.public!.path.length - a.public!.path.length || a.name.localeCompare(b.name));
-    const alb = publicServices.length
-      ? new PublicLoadBalancer(this, "public", { name: this.naming.bounded("ecs-public", 32), vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, settings: config.ecs.loadBalancer })
+    // The edge (certificate, WAF, DNS, the insecure opt-out's warning) is the same construct the EKS ingress uses.
+    const edge = publicServices.length
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices: publicServices.map((s) => s.name), targetsRequireTls: false })
+      : undefined;
+    const tls = config.edge.tls;
+    const alb = edge
+      ? new PublicLoadBalancer(this, "public", {
+          name: this.naming.bounded("ecs-public", 32),
+          vpcId: network.vpcId,
+          publicSubnetIds: network.publicSubnetIds,
+          settings: config.ecs.loadBalancer,
+          edge:
+            tls.mode === "https"
+              ? { mode: "https", domainName: tls.domainName, certificateArn: edge.certificate!.arn, tlsPolicy: tls.tlsPolicy, hstsHeader: tls.hstsHeader, webAclArn: edge.webAcl?.acl.arn }
+              : { mode: "insecure-plain-http", webAclArn: edge.webAcl?.acl.arn },
+        })
       : undefined;
     const targetGroups = new Map(publicServices.map((s, i) => [s.name, alb!.addService(s, i + 1)]));
     for (const s of publicServices) {
@@ -185,7 +201,7 @@ export class EcsServicesStack extends PlatformStack {
         logGroupName: logGroup.name,
         logGroupArn: logGroup.arn,
         statements,
-        platformEnv: Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name])),
+        platformEnv: Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name])),
         targetGroups: targetGroups.get(s.name),
         dependsOn,
         scheduledActions: config.ecs.scheduledScaling[s.name] ?? [],
@@ -199,6 +215,9 @@ export class EcsServicesStack extends PlatformStack {
       });
     }
     publishOutputs(this, ECS_SERVICES_OUTPUTS, { loadBalancerHostname: alb?.alb.dnsName ?? "" });
+    // The domain's alias record and the edge outputs (public_url, public_edge_tls, ...), as the workloads stack publishes them.
+    if (edge && alb) edge.finish(this, alb.alb.dnsName);
+    else publishNoEdge(this);
   }
 }
 
