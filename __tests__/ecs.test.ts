@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Testing, TerraformStack } from "cdktf";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Testing, TerraformStack } from "cdktf";
+import { buildPlatform } from "../stacks/app";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseConfig } from "../config/load";
 import { CATALOGS, resolveCatalog, type CatalogInput, type ResolvedCatalog } from "../apps";
@@ -87,6 +91,37 @@ describe("platform.orchestrator", () => {
     expect(Object.keys(reference.stack("ecs-cluster").output ?? {})).toEqual(
       expect.arrayContaining(["ecs_cluster_name", "ecs_cluster_arn", "service_connect_namespace_arn", "ec2_capacity_provider_name"]),
     );
+  });
+});
+
+describe("ecs defaults", () => {
+  it("resolve to a Fargate cluster with rolling deployments and a year of logs", () => {
+    expect(parseConfig(withDev(ECS as never), "t").ecs).toEqual({
+      containerInsights: "enabled",
+      capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+      ec2: { instanceType: "t3.medium", minSize: 1, maxSize: 3, diskSizeGiB: 30, targetCapacityPercent: 100 },
+      deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      logRetentionDays: 365,
+      scheduledScaling: {},
+      loadBalancer: { deletionProtection: false },
+    });
+  });
+
+  it("a catalog with no ec2 service gets no EC2 capacity provider, and empty EC2 outputs", () => {
+    const config = parseConfig(withDev(ECS as never), "t");
+    const services = config.workloads.app.services.map((s) => ({ ...s, requestedPlacement: "fargate" as const, placement: "fargate" as const }));
+    const fargateOnly = { ...config, workloads: { ...config.workloads, app: { ...config.workloads.app, services } } };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-fargate-only-"));
+    const app = new App({ outdir });
+    buildPlatform(app, fargateOnly);
+    app.synth();
+    const cluster = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ecs-cluster", "cdk.tf.json"), "utf8"));
+    expect(cluster.resource.aws_ecs_capacity_provider).toBeUndefined();
+    expect(cluster.resource.aws_autoscaling_group).toBeUndefined();
+    expect(cluster.resource.aws_ecs_cluster_capacity_providers["capacity-providers"].capacity_providers).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    expect(cluster.output.ec2_capacity_provider_name.value).toBe("");
+    const frontend = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ecs-services", "cdk.tf.json"), "utf8")).resource.aws_ecs_task_definition["task-frontend-v1"];
+    expect(frontend.requires_compatibilities).toEqual(["FARGATE"]);
   });
 });
 
