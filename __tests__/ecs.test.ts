@@ -43,7 +43,7 @@ function refusals(configInput: unknown): string {
 function ecsIssues(catalog: ResolvedCatalog, ecsInput: unknown = {}): string[] {
   const issues: string[] = [];
   const ctx = { addIssue: (i: { path: (string | number)[]; message: string }) => issues.push(`${i.path.join(".")}: ${i.message}`) } as never;
-  checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog } }, ctx);
+  checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "single", vpcEndpoints: { logs: true } }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog } }, ctx);
   return issues;
 }
 
@@ -145,6 +145,18 @@ describe("ecs config refusals", () => {
     expect(refusals(withDev({ ...ECS, ecs: { capacityProviderStrategy: [{ capacityProvider: "EC2", weight: 1 }] } } as never))).toContain(
       '"EC2" is not a Fargate capacity provider; use FARGATE or FARGATE_SPOT',
     );
+  });
+
+  it("no NAT: refused while the EC2 capacity provider needs ECS endpoints, and without the logs endpoint", () => {
+    const endpoints = { s3: true, ecr: true, sts: true };
+    expect(refusals(withDev({ ...ECS, network: { natGateways: "none", vpcEndpoints: { ...endpoints, logs: true } } } as never))).toContain(
+      'network.natGateways: "none" leaves the ECS container instances for frontend no way to register with ECS (the ecs, ecs-agent and ecs-telemetry endpoints, which the network stack does not create); use "single" or "per-az" with platform.orchestrator "ecs"',
+    );
+    const fargateOnly = resolved({ name: "t", services: [{ ...CATALOGS.reference.services[1], tables: {} }] });
+    const issues: string[] = [];
+    const ctx = { addIssue: (i: { path: (string | number)[]; message: string }) => issues.push(`${i.path.join(".")}: ${i.message}`) } as never;
+    checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "none", vpcEndpoints: { logs: false } }, ecs: ecsSchema.parse({}), workloads: { catalog: "reference", app: fargateOnly } }, ctx);
+    expect(issues).toEqual(['network.vpcEndpoints.logs: is false with natGateways "none": ECS tasks send their logs to CloudWatch Logs, which they could not reach; set network.vpcEndpoints.logs to true']);
   });
 
   it("mesh TLS, which ECS does not build, is refused rather than dropped", () => {

@@ -32,6 +32,7 @@ export function primaryVersion(s: Pick<ResolvedService, "versions">): string {
 export interface EcsSections {
   readonly platform: { readonly orchestrator: "eks" | "ecs" };
   readonly mesh: { readonly tls: { readonly mode: string } };
+  readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly vpcEndpoints: { readonly logs: boolean } };
   readonly ecs: EcsSettings;
   readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog };
 }
@@ -49,6 +50,15 @@ export function checkEcs(config: EcsSections, ctx: z.RefinementCtx): void {
   }
   const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  // Without NAT, tasks reach AWS only through the network stack's endpoints (S3, ECR, STS, Logs).
+  if (config.network.natGateways === "none") {
+    const onEc2 = catalog.services.filter((s) => ecsLaunch(s) === "ec2").map((s) => s.name);
+    if (onEc2.length > 0) {
+      issue(["network", "natGateways"], `"none" leaves the ECS container instances for ${onEc2.join(", ")} no way to register with ECS (the ecs, ecs-agent and ecs-telemetry endpoints, which the network stack does not create); use "single" or "per-az" with platform.orchestrator "ecs"`);
+    } else if (!config.network.vpcEndpoints.logs) {
+      issue(["network", "vpcEndpoints", "logs"], `is false with natGateways "none": ECS tasks send their logs to CloudWatch Logs, which they could not reach; set network.vpcEndpoints.logs to true`);
+    }
+  }
   for (const s of catalog.services) {
     const at = `${where} services.${s.name}`;
     if (s.constraints.gpu) {
