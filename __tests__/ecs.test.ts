@@ -15,6 +15,7 @@ import { pathPatterns, PublicLoadBalancer } from "../stacks/ecs/load-balancer";
 import { ALB_TLS_POLICIES } from "../config/schema/edge";
 import { callersOf } from "../stacks/ecs/services";
 import { parseManifest, stackOrder } from "../ops/stack-order";
+import { extractSynthWarnings } from "../ops/synth-warnings";
 import { synthPlatform, withDev, type Synthesized } from "./support/synth";
 
 const ECS = { platform: { orchestrator: "ecs" } } as const;
@@ -206,6 +207,11 @@ describe("what ECS cannot honour is warned, naming service and field", () => {
   it("reference: the frontend's node selector and the internal APIs' health paths", () => {
     const warnings = ecsWarnings(resolved(CATALOGS.reference));
     expect(warnings.map((w) => `${w.service}.${w.field}`)).toEqual(["frontend.nodeSelector", "service-user.healthCheckPath", "service-registro.healthCheckPath", "service-chat.healthCheckPath"]);
+  });
+
+  it("the warnings reach the pull-request plan comment like the other synth warnings", () => {
+    const lines = ecsWarnings(resolved(CATALOGS.yelb)).map(formatEcsWarning);
+    expect(extractSynthWarnings(`Synthesizing\n${lines.join("\n")}\nSynthesized cdktf.out\n`)).toEqual(lines);
   });
 
   it("a public canary is split by the ALB, so it is not warned", () => {
