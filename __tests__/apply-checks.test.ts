@@ -53,6 +53,15 @@ describe("ecr-repository-names", () => {
   });
 });
 
+describe("security-group-names", () => {
+  it("refuses a platform name that makes a security group name start with sg-", () => {
+    expect(refusals({ platform: { name: "sg-team" }, network: { vpcEndpoints: { s3: true, ecr: true } } })).toEqual([
+      'platform.name: "sg-team" starts the name of the interface endpoints\' security group ("sg-team-dev-vpc-endpoints"), and EC2 refuses security group names starting with "sg-"; choose another platform name',
+    ]);
+    expect(refusals({ platform: { name: "sg-team" } })).toEqual([]);
+  });
+});
+
 describe("service-range", () => {
   it("refuses a service range that overlaps the VPC", () => {
     expect(refusals({ cluster: { serviceIpv4Cidr: "10.0.128.0/20" } })).toEqual([

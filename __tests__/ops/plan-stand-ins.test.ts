@@ -82,11 +82,13 @@ describe("with stand-ins on", () => {
     expect(n.vpc_cidr).toBe("192.0.2.0/24");
   });
 
-  it("the Kubernetes stacks wait for an unapplied cluster; the cluster stack never waits", () => {
-    expect(waitsFor(s.stack("mesh"), ["cluster", "mesh"])).toEqual(["cluster"]);
-    expect(waitsFor(s.stack("workloads"), ["cluster", "mesh", "workloads"])).toEqual(["cluster"]);
-    expect(waitsFor(s.stack("cluster"), ["network", "cluster"])).toEqual([]);
-    expect(waitsFor(s.stack("workloads"), [])).toEqual([]);
+  it("the Kubernetes stacks wait for an unapplied cluster, and workloads for an unapplied mesh (its CRDs); the cluster stack never waits", () => {
+    const workloadsUpstreams = { cluster: s.stack("cluster"), mesh: s.stack("mesh") };
+    expect(waitsFor(s.stack("mesh"), ["cluster", "mesh"], { cluster: s.stack("cluster") })).toEqual(["cluster"]);
+    expect(waitsFor(s.stack("workloads"), ["cluster", "mesh", "workloads"], workloadsUpstreams)).toEqual(["cluster", "mesh"]);
+    expect(waitsFor(s.stack("workloads"), ["mesh", "workloads"], workloadsUpstreams)).toEqual(["mesh"]);
+    expect(waitsFor(s.stack("cluster"), ["network", "cluster"], { network: s.stack("network") })).toEqual([]);
+    expect(waitsFor(s.stack("workloads"), [], workloadsUpstreams)).toEqual([]);
   });
 });
 

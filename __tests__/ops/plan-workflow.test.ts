@@ -169,7 +169,8 @@ describe("plan workflow steps, run against stubs", () => {
     expect(calls).toContain("terraform network plan -input=false -no-color -lock=false -out=tfplan");
     expect(calls).toContain("terraform cluster show -json tfplan");
     expect(readFileSync(join(dir, "plans", "mesh.waits"), "utf8")).toBe("cluster\n");
-    expect(readFileSync(join(dir, "plans", "workloads.waits"), "utf8")).toBe("cluster\n");
+    // workloads also builds on what mesh installs (CRDs), and mesh is not applied either.
+    expect(readFileSync(join(dir, "plans", "workloads.waits"), "utf8")).toBe("cluster\nmesh\n");
     expect(existsSync(join(dir, "plans", "mesh.json"))).toBe(false);
 
     const comment = runStep("Write the comment", dir, bin, {
@@ -183,7 +184,7 @@ describe("plan workflow steps, run against stubs", () => {
     expect(body).toContain("| `network` | 📝 changes | 1 | 1 | 2 | 1 |");
     expect(body).toContain("| `cluster` | 📝 changes, with stand-ins for `network` | 2 | 0 | 0 | 0 |");
     expect(body).toContain("| `mesh` | ⏳ waits for `cluster` | – | – | – | – |");
-    expect(body).toContain("| `workloads` | ⏳ waits for `cluster` | – | – | – | – |");
+    expect(body).toContain("| `workloads` | ⏳ waits for `cluster`, `mesh` | – | – | – | – |");
     expect(body).toContain("> - `network`: `private_subnet_ids`, `vpc_cidr`");
     expect(body).not.toContain("failed");
     expect(body).toContain("artifact `plans-prod` of [this workflow run](https://github.com/acme/platform/actions/runs/7)");

@@ -15,7 +15,7 @@ import { type Cidr, contains, overlaps, parseCidr } from "../cidr";
 export interface ApplyCheckInput {
   readonly platform: { readonly name: string; readonly environment: string; readonly region: string };
   readonly state: { readonly backend: "local" } | { readonly backend: "s3"; readonly region?: string; readonly kmsKeyArn: string };
-  readonly network: { readonly cidr: string; readonly availabilityZones?: readonly string[]; readonly natGateways: string };
+  readonly network: { readonly cidr: string; readonly availabilityZones?: readonly string[]; readonly natGateways: string; readonly vpcEndpoints: Readonly<Record<string, boolean>> };
   readonly cluster: {
     readonly serviceIpv4Cidr?: string;
     readonly adminPrincipalArns: readonly string[];
@@ -109,6 +109,17 @@ export const APPLY_RULES: readonly ApplyRule[] = [
           const s = c.workloads.app.services.find((x) => [x.image, ...x.versions.map((v) => v.image)].some((i) => i && "ecr" in i && i.ecr === r));
           issue(["workloads", "catalog"], `${at(c, s?.name)}.image.ecr: "${r}" has two separators in a row, which ECR refuses in repository names; use single hyphens`);
         }
+      }
+    },
+  },
+  {
+    id: "security-group-names",
+    checks: "security group names `<platform.name>-<environment>-vpc-endpoints` do not start with `sg-`",
+    refusedBy: "EC2 CreateSecurityGroup",
+    check(c, issue) {
+      const interfaceEndpoints = ["ecr", "sts", "logs"].some((k) => c.network.vpcEndpoints[k]);
+      if (interfaceEndpoints && c.platform.name.startsWith("sg-")) {
+        issue(["platform", "name"], `"${c.platform.name}" starts the name of the interface endpoints' security group ("${c.platform.name}-${c.platform.environment}-vpc-endpoints"), and EC2 refuses security group names starting with "sg-"; choose another platform name`);
       }
     },
   },
