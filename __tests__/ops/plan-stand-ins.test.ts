@@ -2,6 +2,7 @@
  * Stand-ins for upstream outputs in pull-request plans: off unless the plan workflow turns
  * them on, shaped so providers accept them, and reported per stack in the comment.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,6 +53,17 @@ describe("stand-ins are for pull-request plans only", () => {
       "PLATFORM_PLAN_UNAPPLIED names vpc, which is not a stack; use network, cluster, mesh, workloads",
     );
     expect(planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "network, cluster" })).toEqual({ enabled: true, unapplied: ["network", "cluster"] });
+  });
+
+  it("the real entry point refuses a half-set switch and synthesizes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-ins-main-"));
+    const env = { ...process.env, PLATFORM_ENV: "dev", CDKTF_OUTDIR: path.join(dir, "cdktf.out"), PLATFORM_PLAN_UNAPPLIED: "cluster" };
+    delete env.PLATFORM_PLAN_STANDINS;
+    delete env.PLATFORM_CONFIG;
+    const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "main.ts")], { cwd: dir, env, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('PLATFORM_PLAN_UNAPPLIED is set but PLATFORM_PLAN_STANDINS is not "true"');
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 
