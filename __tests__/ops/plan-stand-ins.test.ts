@@ -57,7 +57,7 @@ describe("stand-ins are for pull-request plans only", () => {
 
   it("the real entry point refuses a half-set switch and synthesizes nothing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-ins-main-"));
-    const env = { ...process.env, PLATFORM_ENV: "dev", CDKTF_OUTDIR: path.join(dir, "cdktf.out"), PLATFORM_PLAN_UNAPPLIED: "cluster" };
+    const env: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENV: "dev", CDKTF_OUTDIR: path.join(dir, "cdktf.out"), PLATFORM_PLAN_UNAPPLIED: "cluster" };
     delete env.PLATFORM_PLAN_STANDINS;
     delete env.PLATFORM_CONFIG;
     const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "main.ts")], { cwd: dir, env, encoding: "utf8" });
