@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../config/load";
-import { APPLY_RULES, isArmInstanceType, isReservedNodeLabel, partitionOf } from "../config/schema/apply-checks";
+import { APPLY_RULES, isArmInstanceType, isReservedNodeLabel, partitionOf, PLATFORM_NAMESPACES } from "../config/schema/apply-checks";
+import { APPMESH_CONTROLLER } from "../stacks/mesh";
 import { synthPlatform, withDev } from "./support/synth";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -149,6 +150,16 @@ describe("node-labels", () => {
   it("refuses more than 50 taints", () => {
     const taints = Array.from({ length: 51 }, (_, i) => ({ key: `t${i}`, effect: "PREFER_NO_SCHEDULE" as const }));
     expect(refusals({ cluster: { nodeGroups: { general: {}, tainted: { taints } } } })).toEqual(["cluster.nodeGroups.tainted.taints: has 51 taints; EKS allows 50 per node group"]);
+  });
+});
+
+describe("platform-namespaces", () => {
+  it("refuses a catalog namespace the mesh stack creates", () => {
+    const file = catalogFile("ns.yaml", `name: shop\nservices:${SERVICE.replace("namespace: api", "namespace: appmesh-system")}\n`);
+    expect(refusals({ workloads: { catalog: file } })).toEqual([
+      'workloads.catalog: catalog ns.yaml:3 services.api.namespace: "appmesh-system" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+    ]);
+    expect(PLATFORM_NAMESPACES).toEqual([APPMESH_CONTROLLER.namespace]);
   });
 });
 

@@ -23,7 +23,7 @@ export interface ApplyCheckInput {
   };
   readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
   readonly workloads: {
-    readonly app: { readonly services: readonly { readonly name: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image?: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
+    readonly app: { readonly services: readonly { readonly name: string; readonly namespace: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image?: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
     readonly origin: { readonly label: string; readonly file: string; readonly serviceLines: Readonly<Record<string, number>> };
   };
 }
@@ -80,6 +80,9 @@ export function isReservedNodeLabel(key: string): boolean {
 
 /** Private ranges EKS accepts for the service range (KubernetesNetworkConfigRequest.serviceIpv4Cidr). */
 const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
+
+/** Namespaces the mesh stack creates (stacks/mesh.ts APPMESH_CONTROLLER; a test keeps them equal). */
+export const PLATFORM_NAMESPACES: readonly string[] = ["appmesh-system"];
 
 /** Where the images the mesh stack installs come from (the charts' default values). */
 export const MESH_STACK_IMAGES = {
@@ -218,6 +221,18 @@ export const APPLY_RULES: readonly ApplyRule[] = [
           }
         }
         if (g.taints.length > 50) issue(["cluster", "nodeGroups", name, "taints"], `has ${g.taints.length} taints; EKS allows 50 per node group`);
+      }
+    },
+  },
+  {
+    id: "platform-namespaces",
+    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`)",
+    refusedBy: "the Kubernetes API (the namespace already exists, owned by the mesh stack)",
+    check(c, issue) {
+      for (const s of c.workloads.app.services) {
+        if (PLATFORM_NAMESPACES.includes(s.namespace)) {
+          issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own`);
+        }
       }
     },
   },
