@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../config/load";
-import { APPLY_RULES, isArmInstanceType, isReservedNodeLabel, partitionOf, PLATFORM_NAMESPACES } from "../config/schema/apply-checks";
+import { APPLY_RULES, isArmInstanceType, isReservedNodeLabel, KARPENTER_NAMESPACE, partitionOf, PLATFORM_NAMESPACES } from "../config/schema/apply-checks";
+import { KARPENTER_CONTROLLER } from "../stacks/constructs/karpenter-names";
 import { APPMESH_CONTROLLER } from "../stacks/mesh";
 import { synthPlatform, withDev } from "./support/synth";
 
@@ -160,6 +161,12 @@ describe("platform-namespaces", () => {
       'workloads.catalog: catalog ns.yaml:3 services.api.namespace: "appmesh-system" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
     ]);
     expect(PLATFORM_NAMESPACES).toEqual([APPMESH_CONTROLLER.namespace]);
+    expect(KARPENTER_NAMESPACE).toBe(KARPENTER_CONTROLLER.namespace);
+    const karpenter = catalogFile("ns2.yaml", `name: shop\nservices:${SERVICE.replace("namespace: api", "namespace: karpenter")}\n`);
+    expect(refusals({ workloads: { catalog: karpenter } })).toEqual([]);
+    expect(refusals({ cluster: { autoscaling: "karpenter" }, workloads: { catalog: karpenter } } as never)).toEqual([
+      'workloads.catalog: catalog ns2.yaml:3 services.api.namespace: "karpenter" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+    ]);
   });
 });
 
@@ -176,6 +183,9 @@ describe("egress-without-nat", () => {
   const noNat = { natGateways: "none" as const, vpcEndpoints: { s3: true, ecr: true, sts: true } };
 
   it("refuses no NAT when the mesh stack pulls images from outside the region's private ECR", () => {
+    expect(refusals({ network: noNat, cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as never)).toEqual([
+      'network.natGateways: "none" leaves no route to registries outside this region\'s private ECR, but the platform pulls the App Mesh controller (840364872350.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller), the AWS Load Balancer Controller (public.ecr.aws/eks/aws-load-balancer-controller), metrics-server (registry.k8s.io/metrics-server/metrics-server), Karpenter (public.ecr.aws/karpenter/controller), the VPA recommender (registry.k8s.io/autoscaling/vpa-recommender); Helm waits for those pods and the apply fails. Use "single" or "per-az"',
+    ]);
     expect(refusals({ network: noNat })).toEqual([
       'network.natGateways: "none" leaves no route to registries outside this region\'s private ECR, but the platform pulls the App Mesh controller (840364872350.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller), the AWS Load Balancer Controller (public.ecr.aws/eks/aws-load-balancer-controller), metrics-server (registry.k8s.io/metrics-server/metrics-server); Helm waits for those pods and the apply fails. Use "single" or "per-az"',
     ]);

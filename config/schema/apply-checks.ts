@@ -18,6 +18,8 @@ export interface ApplyCheckInput {
   readonly network: { readonly cidr: string; readonly availabilityZones?: readonly string[]; readonly natGateways: string; readonly vpcEndpoints: Readonly<Record<string, boolean>> };
   readonly cluster: {
     readonly serviceIpv4Cidr?: string;
+    readonly autoscaling?: string;
+    readonly verticalPodAutoscaler?: boolean;
     readonly adminPrincipalArns: readonly string[];
     readonly nodeGroups: Readonly<Record<string, { readonly instanceTypes: readonly string[]; readonly amiType: string; readonly labels: Readonly<Record<string, string>>; readonly taints: readonly unknown[]; readonly diskKmsKeyArn?: string }>>;
   };
@@ -81,14 +83,17 @@ export function isReservedNodeLabel(key: string): boolean {
 /** Private ranges EKS accepts for the service range (KubernetesNetworkConfigRequest.serviceIpv4Cidr). */
 const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
 
-/** Namespaces the mesh stack creates (stacks/mesh.ts APPMESH_CONTROLLER; a test keeps them equal). */
+/** Namespaces the mesh stack creates: always, and with Karpenter (stacks/mesh.ts, karpenter-names.ts; a test keeps them equal). */
 export const PLATFORM_NAMESPACES: readonly string[] = ["appmesh-system"];
+export const KARPENTER_NAMESPACE = "karpenter";
 
 /** Where the images the mesh stack installs come from (the charts' default values). */
 export const MESH_STACK_IMAGES = {
   appmeshController: "840364872350.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller",
   loadBalancerController: "public.ecr.aws/eks/aws-load-balancer-controller",
   metricsServer: "registry.k8s.io/metrics-server/metrics-server",
+  karpenter: "public.ecr.aws/karpenter/controller",
+  vpaRecommender: "registry.k8s.io/autoscaling/vpa-recommender",
 } as const;
 
 /** True when a pod in `region` can pull the image through the VPC's ECR interface endpoints (no NAT). */
@@ -226,11 +231,12 @@ export const APPLY_RULES: readonly ApplyRule[] = [
   },
   {
     id: "platform-namespaces",
-    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`)",
+    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`, and `karpenter` with Karpenter on)",
     refusedBy: "the Kubernetes API (the namespace already exists, owned by the mesh stack)",
     check(c, issue) {
+      const owned = [...PLATFORM_NAMESPACES, ...(c.cluster.autoscaling === "karpenter" ? [KARPENTER_NAMESPACE] : [])];
       for (const s of c.workloads.app.services) {
-        if (PLATFORM_NAMESPACES.includes(s.namespace)) {
+        if (owned.includes(s.namespace)) {
           issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own`);
         }
       }
@@ -253,7 +259,7 @@ export const APPLY_RULES: readonly ApplyRule[] = [
   },
   {
     id: "egress-without-nat",
-    checks: "`network.natGateways: \"none\"` only with images every pod can pull through the VPC's ECR endpoints",
+    checks: "`network.natGateways: \"none\"` only with images every pod can pull through the VPC's ECR endpoints (mesh stack controllers, Karpenter, VPA, external catalog images)",
     refusedBy: "Helm (releases wait for pods that cannot pull their image, and the apply times out)",
     check(c, issue) {
       if (c.network.natGateways !== "none") return;
@@ -262,6 +268,8 @@ export const APPLY_RULES: readonly ApplyRule[] = [
       if (!pullableWithoutNat(`${MESH_STACK_IMAGES.appmeshController}`, region)) unreachable.push(`the App Mesh controller (${MESH_STACK_IMAGES.appmeshController})`);
       if (c.mesh.addons.loadBalancerController.enabled) unreachable.push(`the AWS Load Balancer Controller (${MESH_STACK_IMAGES.loadBalancerController})`);
       if (c.mesh.addons.metricsServer.enabled) unreachable.push(`metrics-server (${MESH_STACK_IMAGES.metricsServer})`);
+      if (c.cluster.autoscaling === "karpenter") unreachable.push(`Karpenter (${MESH_STACK_IMAGES.karpenter})`);
+      if (c.cluster.verticalPodAutoscaler) unreachable.push(`the VPA recommender (${MESH_STACK_IMAGES.vpaRecommender})`);
       for (const s of c.workloads.app.services) {
         for (const img of [s.image, ...s.versions.map((v) => v.image ?? s.image)]) {
           if ("external" in img && !pullableWithoutNat(img.external, region) && !unreachable.some((u) => u.includes(img.external))) unreachable.push(`${s.name} (${img.external})`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../cidr";
+import { autoscalingFields, checkAutoscaling } from "./autoscaling";
 import { iamArn, intInRange, logRetentionDays } from "./common";
 
 // ---------------------------------------------------------------------------------------
@@ -323,6 +324,8 @@ const clusterObject = z.strictObject({
    * @default chosen by EKS: 10.100.0.0/16 or 172.20.0.0/16, whichever does not overlap the VPC
    */
   serviceIpv4Cidr: cidrText.optional(),
+  // autoscaling, karpenter, verticalPodAutoscaler (config/schema/autoscaling.ts).
+  ...autoscalingFields,
 });
 
 export const clusterSchema = clusterObject.prefault({}).superRefine((c, ctx) => checkCluster(c, ctx));
@@ -381,6 +384,7 @@ function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): 
   }
 
   validateFargateProfiles(c.fargateProfiles, ctx, ["fargateProfiles"]);
+  checkAutoscaling(c, ctx);
 }
 
 export type ClusterSettings = z.output<typeof clusterSchema>;
