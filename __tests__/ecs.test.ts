@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
 import { buildPlatform } from "../stacks/app";
+import { EMPTY_STATE_FILE, planStandInsFromEnv } from "../stacks/constructs/plan-stand-ins";
+import { ECS_CLUSTER_OUTPUTS } from "../stacks/contracts";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseConfig } from "../config/load";
 import { CATALOGS, resolveCatalog, type CatalogInput, type ResolvedCatalog } from "../apps";
@@ -44,7 +46,7 @@ function refusals(configInput: unknown): string {
 function ecsIssues(catalog: ResolvedCatalog, ecsInput: unknown = {}): string[] {
   const issues: string[] = [];
   const ctx = { addIssue: (i: { path: (string | number)[]; message: string }) => issues.push(`${i.path.join(".")}: ${i.message}`) } as never;
-  checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "single", vpcEndpoints: { logs: true } }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog } }, ctx);
+  checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "single", vpcEndpoints: { logs: true } }, ecs: ecsSchema.parse(ecsInput), workloads: { catalog: "reference", app: catalog, origin: { label: 'catalog "reference" (apps/reference.ts)', file: "apps/reference.ts", serviceLines: {} } } }, ctx);
   return issues;
 }
 
@@ -81,6 +83,18 @@ describe("platform.orchestrator", () => {
     const manifest = parseManifest(reference.manifest);
     expect(stackOrder(manifest)).toEqual(["network", "ecs-cluster", "ecs-services"]);
     expect(stackOrder(manifest, { reverse: true })).toEqual(["ecs-services", "ecs-cluster", "network"]);
+  });
+
+  it("pull-request plans: stand-ins for an unapplied ecs-cluster, typed by its contract", () => {
+    const config = parseConfig(withDev(ECS as never), "t");
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-stand-ins-"));
+    const app = new App({ outdir });
+    buildPlatform(app, config, { planStandIns: planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "ecs-cluster" }) });
+    app.synth();
+    const remote = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "ecs-services", "cdk.tf.json"), "utf8")).data.terraform_remote_state;
+    expect(remote["remote-state-ecs-cluster"]).toMatchObject({ backend: "local", config: { path: `../../../${EMPTY_STATE_FILE}` } });
+    expect(Object.keys(remote["remote-state-ecs-cluster"].defaults).sort()).toEqual(Object.values(ECS_CLUSTER_OUTPUTS).map((o) => o.name).sort());
+    expect(remote["remote-state-network"].config).toEqual({ path: "../../../state/dev/network.tfstate" });
   });
 
   it("the ECS stacks read upstream outputs from the producers' state, by name", () => {
@@ -156,7 +170,7 @@ describe("ecs config refusals", () => {
     const fargateOnly = resolved({ name: "t", services: [{ ...CATALOGS.reference.services[1], tables: {} }] });
     const issues: string[] = [];
     const ctx = { addIssue: (i: { path: (string | number)[]; message: string }) => issues.push(`${i.path.join(".")}: ${i.message}`) } as never;
-    checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "none", vpcEndpoints: { logs: false } }, ecs: ecsSchema.parse({}), workloads: { catalog: "reference", app: fargateOnly } }, ctx);
+    checkEcs({ platform: { orchestrator: "ecs" }, mesh: { tls: { mode: "off" } }, network: { natGateways: "none", vpcEndpoints: { logs: false } }, ecs: ecsSchema.parse({}), workloads: { catalog: "reference", app: fargateOnly, origin: { label: 'catalog "reference" (apps/reference.ts)', file: "apps/reference.ts", serviceLines: {} } } }, ctx);
     expect(issues).toEqual(['network.vpcEndpoints.logs: is false with natGateways "none": ECS tasks send their logs to CloudWatch Logs, which they could not reach; set network.vpcEndpoints.logs to true']);
   });
 

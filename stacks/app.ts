@@ -1,6 +1,7 @@
 import type { App } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap";
+import type { PlanStandIns } from "./constructs/plan-stand-ins";
 import { ClusterStack } from "./cluster";
 import { EcsClusterStack } from "./ecs/cluster";
 import { EcsServicesStack } from "./ecs/services";
@@ -28,21 +29,22 @@ export interface PlatformStacks {
  * outputs from their state (never through cdktf's implicit cross-stack references), and
  * declares the dependency here, so cdktf's manifest and `cdktf deploy` carry the order.
  */
-export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks {
-  const network = new NetworkStack(app, { config });
+export function buildPlatform(app: App, config: PlatformConfig, options: { planStandIns?: PlanStandIns } = {}): PlatformStacks {
+  const props = { config, planStandIns: options.planStandIns };
+  const network = new NetworkStack(app, props);
   if (config.platform.orchestrator === "ecs") {
-    const ecsCluster = new EcsClusterStack(app, { config });
+    const ecsCluster = new EcsClusterStack(app, props);
     ecsCluster.addDependency(network);
-    const ecsServices = new EcsServicesStack(app, { config });
+    const ecsServices = new EcsServicesStack(app, props);
     ecsServices.addDependency(network);
     ecsServices.addDependency(ecsCluster);
     return { network, ecsCluster, ecsServices, bootstrap: bootstrapStack(app, config) };
   }
-  const cluster = new ClusterStack(app, { config });
+  const cluster = new ClusterStack(app, props);
   cluster.addDependency(network);
-  const mesh = new MeshStack(app, { config });
+  const mesh = new MeshStack(app, props);
   mesh.addDependency(cluster);
-  const workloads = new WorkloadsStack(app, { config });
+  const workloads = new WorkloadsStack(app, props);
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
   return { network, cluster, mesh, workloads, bootstrap: bootstrapStack(app, config) };

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { CATALOG_FILES, type CatalogName, type ResolvedCatalog, type ResolvedService } from "../../apps";
+import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps";
 import { ecsTaskDemand, tryEcsFargateSize } from "../../cost/ecs-sizing";
 import type { EcsSettings } from "./ecs";
 
@@ -34,7 +34,7 @@ export interface EcsSections {
   readonly mesh: { readonly tls: { readonly mode: string } };
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly vpcEndpoints: { readonly logs: boolean } };
   readonly ecs: EcsSettings;
-  readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog };
+  readonly workloads: { readonly catalog: string; readonly app: ResolvedCatalog; readonly origin: CatalogOrigin };
 }
 
 /** Refusals: adds an issue per field ECS cannot run. Only called when the orchestrator is "ecs". */
@@ -48,7 +48,6 @@ export function checkEcs(config: EcsSections, ctx: z.RefinementCtx): void {
       message: `"${config.mesh.tls.mode}" encrypts the traffic between Envoy sidecars on EKS; on ECS, Service Connect TLS (with AWS Private CA) is not built by this platform yet; set mesh.tls.mode to "off" with platform.orchestrator "ecs", or stay on "eks"`,
     });
   }
-  const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   // Without NAT, tasks reach AWS only through the network stack's endpoints (S3, ECR, STS, Logs).
   if (config.network.natGateways === "none") {
@@ -60,7 +59,7 @@ export function checkEcs(config: EcsSections, ctx: z.RefinementCtx): void {
     }
   }
   for (const s of catalog.services) {
-    const at = `${where} services.${s.name}`;
+    const at = catalogLocation(config.workloads.origin, ["services", s.name]);
     if (s.constraints.gpu) {
       issue(["workloads", "catalog"], `${at}.constraints.gpu: the ECS EC2 capacity provider runs ${config.ecs.ec2.instanceType} instances without GPUs; run this catalog with platform.orchestrator "eks" or drop the GPU need`);
     }
