@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["__tests__/**/*.test.ts"],
+    // A cache folder per run: each distinct configuration is synthesized and scanned once.
+    globalSetup: ["__tests__/support/global-setup.ts"],
     // Synth of four stacks plus Checkov takes seconds, not milliseconds.
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -52,7 +53,72 @@ export function skipReasonIn(fileText: string, checkId: string, [from, to]: read
   return undefined;
 }
 
+/**
+ * Scans a folder of synthesized stacks (`<outdir>/stacks`) or one stack's folder.
+ *
+ * In a test run (EKS_MESH_TEST_CACHE, set by __tests__/support/global-setup.ts) reports are
+ * kept by the content of what was scanned, so each distinct output is scanned once per run
+ * however many test files ask, and a single stack's scan is that stack's part of its
+ * platform's scan (the same findings: the stacks share no references Checkov could follow).
+ */
 export function scanStacks(stacksDir: string, checkov: string = CHECKOV): ScanReport {
+  const cacheRoot = process.env.EKS_MESH_TEST_CACHE;
+  if (!cacheRoot || checkov !== CHECKOV) return runCheckov(stacksDir, checkov);
+  const parent = path.dirname(path.resolve(stacksDir));
+  if (path.basename(parent) === "stacks" && fs.existsSync(path.join(parent, "..", "manifest.json"))) {
+    return stackPart(cachedScan(parent, cacheRoot), path.basename(stacksDir));
+  }
+  return cachedScan(stacksDir, cacheRoot);
+}
+
+function stackPart(report: ScanReport, stack: string): ScanReport {
+  const prefix = `${stack}/`;
+  const own = <T extends { file: string }>(list: readonly T[]): T[] => list.filter((f) => f.file.startsWith(prefix)).map((f) => ({ ...f, file: f.file.slice(prefix.length) }));
+  const passedChecks = own(report.passedChecks);
+  return {
+    passed: passedChecks.length,
+    failed: own(report.failed),
+    skipped: own(report.skipped),
+    passedChecks,
+    parsingErrors: report.parsingErrors.filter((e) => e.includes(`${path.sep}${stack}${path.sep}`)),
+    checkovVersion: report.checkovVersion,
+  };
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : [e.name])).sort();
+}
+
+function cachedScan(stacksDir: string, cacheRoot: string): ScanReport {
+  const hash = createHash("sha256");
+  for (const file of filesUnder(stacksDir)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(stacksDir, file))).update("\0");
+  const dir = path.join(cacheRoot, "checkov");
+  fs.mkdirSync(dir, { recursive: true });
+  const result = path.join(dir, `${hash.digest("hex").slice(0, 24)}.json`);
+  const lock = `${result}.lock`;
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  for (let waited = 0; ; waited += 200) {
+    if (fs.existsSync(result)) return JSON.parse(fs.readFileSync(result, "utf8")) as ScanReport;
+    try {
+      // One fork scans; the others wait for its report instead of starting Checkov too.
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch {
+      if (waited > 300_000) fs.rmSync(lock, { force: true });
+      sleep(200);
+    }
+  }
+  try {
+    const report = runCheckov(stacksDir, CHECKOV);
+    fs.writeFileSync(`${result}.${process.pid}`, JSON.stringify(report));
+    fs.renameSync(`${result}.${process.pid}`, result);
+    return report;
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+function runCheckov(stacksDir: string, checkov: string): ScanReport {
   if (!fs.existsSync(checkov)) {
     throw new Error(`Checkov is not installed at ${path.relative(PROJECT_ROOT, checkov)}; run \`npm run setup:tools\` first`);
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -43,13 +44,53 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-/** Synthesizes every stack for a config (default: the dev environment) into a temp folder. */
+/**
+ * Synthesizes every stack for a config (default: the dev environment).
+ *
+ * Without `outdir`, each distinct configuration is synthesized once per test run and shared
+ * by every test file that asks for it (the run's cache folder, see global-setup.ts, keyed by
+ * the validated config), so the returned folder must be treated as read-only. Pass `outdir`
+ * when a test needs a synthesis of its own (determinism, what synthesis prints).
+ */
 export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: string): Synthesized {
   const config = parseConfig(input, "test config");
-  const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-synth-"));
+  const dir = outdir ? synthesizeInto(config, outdir) : cachedSynthesis(config);
+  return readSynthesized(dir, config);
+}
+
+function synthesizeInto(config: PlatformConfig, dir: string): string {
   const app = new App({ outdir: dir });
   buildPlatform(app, config);
   app.synth();
+  return dir;
+}
+
+const inProcess = new Map<string, string>();
+
+function cachedSynthesis(config: PlatformConfig): string {
+  const cacheRoot = process.env.EKS_MESH_TEST_CACHE;
+  if (!cacheRoot) return synthesizeInto(config, scratchDir());
+  const key = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 24);
+  const known = inProcess.get(key);
+  if (known) return known;
+  const dir = path.join(cacheRoot, "synth", key);
+  if (!fs.existsSync(dir)) {
+    // Synthesized beside the cache and renamed into place whole: another fork that wants
+    // the same config either sees nothing (and synthesizes too) or the complete folder.
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const staging = synthesizeInto(config, fs.mkdtempSync(`${dir}.staging-`));
+    try {
+      fs.renameSync(staging, dir);
+    } catch {
+      // Another fork finished first; its output is the same (synthesis is deterministic).
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  inProcess.set(key, dir);
+  return dir;
+}
+
+function readSynthesized(dir: string, config: PlatformConfig): Synthesized {
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) {
@@ -72,6 +113,11 @@ export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: s
     },
     data: (s, type) => (stack(s).data?.[type] ?? {}) as Record<string, Record<string, any>>,
   };
+}
+
+/** A new empty folder, for a test that needs a synthesis of its own: `synthPlatform(input, scratchDir())`. */
+export function scratchDir(prefix = "eks-mesh-synth-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** Parses an IAM policy document written as a JSON string in cdk.tf.json. */
