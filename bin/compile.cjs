@@ -23,8 +23,8 @@ const { spawnSync } = require("node:child_process");
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const BUILD_DIR = path.join(PROJECT_ROOT, ".build");
-/** Bumped when the build options below change, so old bundles are not reused. */
-const BUILD_FORMAT = 2;
+/** cdktf's per-token stack traces, captured as before but formatted only when read. */
+const LAZY_STACK_TRACE = path.join(__dirname, "lazy-stack-trace.cjs");
 
 /**
  * esbuild rewrites a bundled file's __dirname/__filename to the bundle's folder. The
@@ -44,6 +44,20 @@ const sourcePaths = {
       const contents = text.replace(/\b__dirname\b/g, `(${dir})`).replace(/\b__filename\b/g, `(${file})`);
       return { contents, loader: path.extname(args.path).slice(1).replace(/^[cm]/, "") };
     });
+  },
+};
+
+/**
+ * cdktf formats a full stack trace for every token it creates; the bundle takes them
+ * lazily instead (bin/lazy-stack-trace.cjs says why).
+ */
+const lazyStackTraces = {
+  name: "lazy-stack-traces",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, () => ({
+      contents: fs.readFileSync(LAZY_STACK_TRACE, "utf8"),
+      loader: "js",
+    }));
   },
 };
 
@@ -81,9 +95,11 @@ function writeAtomic(file, data) {
   fs.renameSync(tmp, file);
 }
 
+/** What a bundle depends on besides its inputs: this builder itself, esbuild, Node. */
 function buildKey(abs, packages) {
   const esbuildVersion = readJson(path.join(PROJECT_ROOT, "node_modules", "esbuild", "package.json"))?.version;
-  return JSON.stringify([BUILD_FORMAT, abs, packages, esbuildVersion, process.versions.node]);
+  const builder = crypto.createHash("sha256").update(fs.readFileSync(__filename)).update(fs.readFileSync(LAZY_STACK_TRACE)).digest("hex").slice(0, 16);
+  return JSON.stringify([builder, abs, packages, esbuildVersion, process.versions.node]);
 }
 
 /**
@@ -122,7 +138,7 @@ async function build({ abs, name, packages }) {
     // Only the compilers stay outside: they are loaded, if ever, for other files.
     external: packages === "bundle" ? ["esbuild", "tsx", "tsx/*"] : undefined,
     packages: packages === "external" ? "external" : undefined,
-    plugins: [sourcePaths],
+    plugins: [sourcePaths, lazyStackTraces],
     legalComments: "none",
     metafile: true,
     write: false,
