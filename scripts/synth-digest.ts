@@ -46,7 +46,7 @@ export function digestOf(outdir: string): SynthDigest {
 export function synthDefault(): string {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-digest-")), "cdktf.out");
   const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
-  const env = { ...process.env, CDKTF_OUTDIR: outdir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   delete env.PLATFORM_ENV;
   delete env.PLATFORM_CONFIG;
   const run = spawnSync("bash", ["-c", app], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
