@@ -61,6 +61,47 @@ export function skipReasonIn(fileText: string, checkId: string, [from, to]: read
  * however many test files ask, and a single stack's scan is that stack's part of its
  * platform's scan (the same findings: the stacks share no references Checkov could follow).
  */
+/** No telemetry or guideline downloads: CI has no network beyond package registries. */
+export const CHECKOV_ENV = { BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" } as const;
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Sends the scan to the run's warm Checkov (scripts/checkov-server.py), if one was started and is up. */
+function viaWarmServer(argv: string[]): { stdout: string; stderr: string; status: number | null; error?: Error } | undefined {
+  const socket = process.env.EKS_MESH_CHECKOV_SERVER;
+  const pid = Number(process.env.EKS_MESH_CHECKOV_SERVER_PID);
+  if (!socket || !pid) return undefined;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // It is still importing Checkov when the first scans arrive.
+  for (let waited = 0; !fs.existsSync(socket) && alive() && waited < 120_000; waited += 100) sleep(100);
+  if (!fs.existsSync(socket)) return undefined;
+  const dir = fs.mkdtempSync(path.join(path.dirname(socket), "scan-"));
+  const [stdout, stderr] = [path.join(dir, "stdout"), path.join(dir, "stderr")];
+  const client = [
+    "import socket, sys",
+    "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode() + b'\\n')",
+    "data = b''",
+    "while True:\n  chunk = s.recv(64)\n  if not chunk: break\n  data += chunk",
+    "sys.exit(int(data) if data.strip() else 70)",
+  ].join("\n");
+  const python = path.join(path.dirname(CHECKOV), "python");
+  const run = spawnSync(python, ["-S", "-c", client, socket, JSON.stringify({ argv, stdout, stderr })], { encoding: "utf8" });
+  try {
+    // 70: the server dropped the request; anything on the client's stderr: it could not connect.
+    if (run.status === null || run.status === 70 || run.stderr.trim()) return undefined;
+    return { stdout: fs.readFileSync(stdout, "utf8"), stderr: fs.readFileSync(stderr, "utf8"), status: run.status };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function scanStacks(stacksDir: string, checkov: string = CHECKOV): ScanReport {
   const cacheRoot = process.env.EKS_MESH_TEST_CACHE;
   if (!cacheRoot || checkov !== CHECKOV) return runCheckov(stacksDir, checkov);
@@ -96,7 +137,6 @@ function cachedScan(stacksDir: string, cacheRoot: string): ScanReport {
   fs.mkdirSync(dir, { recursive: true });
   const result = path.join(dir, `${hash.digest("hex").slice(0, 24)}.json`);
   const lock = `${result}.lock`;
-  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
   for (let waited = 0; ; waited += 200) {
     if (fs.existsSync(result)) return JSON.parse(fs.readFileSync(result, "utf8")) as ScanReport;
     try {
@@ -122,12 +162,8 @@ function runCheckov(stacksDir: string, checkov: string): ScanReport {
   if (!fs.existsSync(checkov)) {
     throw new Error(`Checkov is not installed at ${path.relative(PROJECT_ROOT, checkov)}; run \`npm run setup:tools\` first`);
   }
-  const run = spawnSync(checkov, ["-d", stacksDir, "--framework", "terraform_json", "--output", "json", "--skip-download", "--compact"], {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-    // No telemetry or guideline downloads: CI has no network beyond package registries.
-    env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" },
-  });
+  const argv = ["-d", stacksDir, "--framework", "terraform_json", "--output", "json", "--skip-download", "--compact"];
+  const run = (checkov === CHECKOV && viaWarmServer(argv)) || spawnSync(checkov, argv, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...CHECKOV_ENV } });
   if (run.error) throw run.error;
   // Checkov exits 1 when checks fail; anything else without JSON is a crash.
   const start = run.stdout.indexOf("{");
