@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUILD_DIR, compile } from "../bin/compile.cjs";
 import { loadConfig } from "../config/load";
-import { withDev } from "./support/synth";
+import { withDev } from "./support/config";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-compile-"));
 const built: string[] = [];

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, availableEnvironments, loadConfig, parseConfig } from "../config/load";
-import { withDev } from "./support/synth";
+import { withDev } from "./support/config";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -5,8 +5,8 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { parseConfig } from "../../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../../config/schema";
-import devConfig from "../../config/environments/dev";
 import { buildPlatform } from "../../stacks/app";
+import { withDev } from "./config";
 
 /** A synthesized stack's cdk.tf.json. */
 export type StackJson = {
@@ -30,19 +30,8 @@ export interface Synthesized {
   data(stack: string, type: string): Record<string, Record<string, any>>;
 }
 
-/** Deep-merges a partial config over the shipped dev environment, so tests state only what they change. */
-export function withDev(overrides: PlatformConfigInput = {}): PlatformConfigInput {
-  return merge(devConfig as Record<string, unknown>, overrides as Record<string, unknown>) as PlatformConfigInput;
-}
-
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
+// withDev lives in ./config (no cdktf, no stacks) so pure-logic tests can use it without loading synthesis.
+export { withDev } from "./config";
 
 /**
  * Synthesizes every stack for a config (default: the dev environment).
