@@ -38,13 +38,13 @@ interface Sample {
 }
 
 /** Runs a command once, timing it from outside (wall, CPU and peak RSS through /usr/bin/time -f). */
-function timed(command: string, argv: string[], env: NodeJS.ProcessEnv = {}): Sample {
+function timed(command: string, argv: string[], env: NodeJS.ProcessEnv = {}, allowFailure = false): Sample {
   const report = path.join(os.tmpdir(), `eks-mesh-bench-time-${process.pid}`);
   const [cmd, cmdArgs] = TIME ? [TIME, ["-f", "%e %U %S %M", "-o", report, command, ...argv]] : [command, argv];
   const started = process.hrtime.bigint();
   const run = spawnSync(cmd, cmdArgs, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`${command} ${argv.join(" ")} failed (exit ${run.status}):\n${(run.stderr ?? "").slice(-3000)}`);
+  if (run.status !== 0 && !allowFailure) throw new Error(`${command} ${argv.join(" ")} failed (exit ${run.status}):\n${(run.stderr ?? "").slice(-3000)}`);
   if (!TIME) return { wall, stdout: run.stdout };
   const [, user, sys, rss] = fs.readFileSync(report, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
   fs.rmSync(report, { force: true });
@@ -113,35 +113,40 @@ function cliSynth(): void {
 function catalogSizes(): void {
   const sizes = SIZES.length ? SIZES : [10, 100, 500];
   console.log(`\n3. Catalog size: all four stacks for a generated catalog (scripts/bench-catalog.ts, compiled like main.ts), one run each`);
-  console.log("   services  process wall  synth (in process)  per service  peak RSS  workloads resources  workloads cdk.tf.json");
+  console.log("   services  process wall  process CPU  synth (in process)  per service  peak RSS  workloads resources  workloads cdk.tf.json");
   // Builds the bench bundle outside the timing.
   timed(process.execPath, [path.join(ROOT, "bin", "run.cjs"), "scripts/bench-catalog.ts"]);
   const perService = new Map<number, number>();
+  const cpuPerService = new Map<number, number>();
   for (const n of sizes) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `eks-mesh-bench-${n}-`));
     const s = timed(process.execPath, [path.join(ROOT, "bin", "run.cjs"), "scripts/bench-catalog.ts", String(n), outdir]);
     fs.rmSync(outdir, { recursive: true, force: true });
     const r = JSON.parse(s.stdout.split("\n").find((l) => l.startsWith("{"))!) as { ms: number; maxRssKiB: number; resources: number; bytes: number };
     perService.set(n, s.wall / n);
+    if (s.cpu !== undefined) cpuPerService.set(n, s.cpu / n);
     console.log(
-      `   ${String(n).padStart(8)}  ${sec(s.wall).padStart(12)}  ${sec(r.ms / 1000).padStart(18)}  ${`${((s.wall / n) * 1000).toFixed(0)} ms`.padStart(11)}  ${mib(s.rssMiB ?? r.maxRssKiB / 1024).padStart(8)}  ${String(r.resources).padStart(19)}  ${`${(r.bytes / 1024 / 1024).toFixed(1)} MiB`.padStart(21)}`,
+      `   ${String(n).padStart(8)}  ${sec(s.wall).padStart(12)}  ${sec(s.cpu).padStart(11)}  ${sec(r.ms / 1000).padStart(18)}  ${`${((s.wall / n) * 1000).toFixed(0)} ms`.padStart(11)}  ${mib(s.rssMiB ?? r.maxRssKiB / 1024).padStart(8)}  ${String(r.resources).padStart(19)}  ${`${(r.bytes / 1024 / 1024).toFixed(1)} MiB`.padStart(21)}`,
     );
   }
   if (perService.has(100) && perService.has(500)) {
     const ratio = (perService.get(500)! * 500) / (perService.get(100)! * 100);
-    console.log(`   500 / 100 services: ${ratio.toFixed(2)} times the wall time (5.00 = flat per service; target ≤ 5.5, 500 ≤ 10 s and ≤ 1 GB)`);
+    const cpu = cpuPerService.has(500) ? `, ${((cpuPerService.get(500)! * 500) / (cpuPerService.get(100)! * 100)).toFixed(2)} times the CPU` : "";
+    console.log(`   500 / 100 services: ${ratio.toFixed(2)} times the wall time${cpu} (5.00 = flat per service; target ≤ 5.5, 500 ≤ 10 s and ≤ 1 GB)`);
   }
 }
 
 function suite(): void {
   console.log("\n4. Test suite: npm test, one run");
-  const s = timed("npm", ["test", "--silent"]);
+  // A failing test is reported in the counts, not a reason to drop the figures.
+  const s = timed("npm", ["test", "--silent"], {}, true);
   const results = JSON.parse(fs.readFileSync(path.join(ROOT, ".vitest", "results.json"), "utf8")) as {
     numPassedTests: number;
     numFailedTests: number;
     testResults: { name: string; startTime: number; endTime: number }[];
   };
-  console.log(`   ${sec(s.wall)} wall, ${sec(s.cpu)} CPU (target ≤ 60 s wall), ${results.numPassedTests} passed, ${results.numFailedTests} failed`);
+  // CPU includes Checkov and every fork: on an idle two-core machine the wall time cannot be much under half of it.
+  console.log(`   ${sec(s.wall)} wall, ${sec(s.cpu)} CPU (target ≤ 60 s wall on two cores), ${results.numPassedTests} passed, ${results.numFailedTests} failed`);
   const slowest = [...results.testResults].sort((a, b) => b.endTime - b.startTime - (a.endTime - a.startTime)).slice(0, 5);
   for (const f of slowest) console.log(`   ${sec((f.endTime - f.startTime) / 1000).padStart(8)}  ${path.relative(ROOT, f.name)}`);
 }
