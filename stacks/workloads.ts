@@ -3,6 +3,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { ResolvedService, TableAccess } from "../apps";
 import { ec2Scheduling } from "../config/schema/cross-checks";
+import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
 import { MESH_ROUTING } from "./constructs/app-mesh-routing";
 import { AwsContext } from "./constructs/aws-context";
@@ -11,6 +12,7 @@ import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { Microservice } from "./constructs/microservice";
+import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** DynamoDB actions per access level: item and query APIs only, never table administration. */
@@ -105,6 +107,9 @@ export class WorkloadsStack extends PlatformStack {
       namespaces.set(s.namespace, ns);
     }
 
+    // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
+    addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
+
     const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
 
     let ingressHostname = "";
@@ -136,7 +141,7 @@ export class WorkloadsStack extends PlatformStack {
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         statements,
         platformEnv,
-        scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
+        scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
         ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
       });
