@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["__tests__/**/*.test.ts"],
     // A cache folder per run: each distinct configuration is synthesized and scanned once.
     globalSetup: ["__tests__/support/global-setup.ts"],
+    // cdktf's per-token stack traces formatted only when read, as in the app bundle.
+    setupFiles: ["__tests__/support/lazy-stack-traces.ts"],
     // Synth of four stacks plus Checkov takes seconds, not milliseconds.
     testTimeout: 120_000,
     hookTimeout: 300_000,
