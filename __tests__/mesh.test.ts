@@ -11,7 +11,7 @@ import { formatFindings, scanStacks } from "../scripts/security-scan";
 import type { PlatformConfig } from "../config/schema";
 import { buildPlatform } from "../stacks/app";
 import { MESH_DISCONTINUATION_WARNING, resetMeshDiscontinuationWarning } from "../stacks/constructs/mesh-warning";
-import { type Synthesized, scratchDir, synthPlatform, withDev } from "./support/synth";
+import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const CLUSTER = "data.terraform_remote_state.remote-state-cluster.outputs";
 const valuesOf = (s: Synthesized, id: string) => {
@@ -273,9 +273,8 @@ describe("the App Mesh discontinuation warning", () => {
       writes.push(String(chunk));
       return true;
     });
-    // Syntheses of their own: the run's shared ones may already exist and print nothing.
-    synthPlatform(withDev(), scratchDir());
-    synthPlatform(withDev({ platform: { environment: "prod" } }), scratchDir());
+    synthPlatform();
+    synthPlatform(withDev({ platform: { environment: "staging" } }));
     const warnings = writes.filter((w) => w.includes(MESH_DISCONTINUATION_WARNING));
     expect(warnings).toHaveLength(1);
   });

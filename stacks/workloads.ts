@@ -11,6 +11,8 @@ import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
+import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
+import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -110,7 +112,14 @@ export class WorkloadsStack extends PlatformStack {
     // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
     addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
+    const meshTls = config.mesh.tls.mode === "strict" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
+    const edge = publicServices.length
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
+      : undefined;
+
+    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
 
     let ingressHostname = "";
     for (const s of catalog.services) {
@@ -143,7 +152,8 @@ export class WorkloadsStack extends PlatformStack {
         platformEnv,
         scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        kubeletProbes: meshTls ? "tcp" : "http",
       });
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
@@ -155,6 +165,8 @@ export class WorkloadsStack extends PlatformStack {
       });
     }
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
+    if (edge) edge.finish(this, ingressHostname);
+    else publishNoEdge(this);
   }
 }
 

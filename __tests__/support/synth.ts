@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
+import { vi } from "vitest";
 import { parseConfig } from "../../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../../config/schema";
 import { buildPlatform } from "../../stacks/app";
@@ -39,11 +40,15 @@ export { withDev } from "./config";
  * Without `outdir`, each distinct configuration is synthesized once per test run and shared
  * by every test file that asks for it (the run's cache folder, see global-setup.ts, keyed by
  * the validated config), so the returned folder must be treated as read-only. Pass `outdir`
- * when a test needs a synthesis of its own (determinism, what synthesis prints).
+ * (e.g. `scratchDir()`) when a test needs a synthesis of its own (determinism); a test that
+ * spies on process.stdout/stderr or console gets one of its own automatically.
  */
 export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: string): Synthesized {
   const config = parseConfig(input, "test config");
-  const dir = outdir ? synthesizeInto(config, outdir) : cachedSynthesis(config);
+  // A test that spies on the output streams wants to see what synthesis prints: a shared
+  // synthesis may already exist and print nothing, so it gets one of its own.
+  const observed = [process.stdout.write, process.stderr.write, console.log, console.warn, console.error].some((f) => vi.isMockFunction(f));
+  const dir = outdir ? synthesizeInto(config, outdir) : observed ? synthesizeInto(config, scratchDir()) : cachedSynthesis(config);
   return readSynthesized(dir, config);
 }
 

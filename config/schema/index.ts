@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { edgeSchema, resolveEdge } from "./edge";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -9,7 +10,8 @@ import { workloadsSchema } from "./workloads";
 
 /**
  * The whole platform's configuration. Every field has a default that suits a small dev
- * environment, so `{}` is a valid config; an environment file overrides what it needs.
+ * environment; the one thing without a default is the public domain (edge), which a
+ * catalog with public services needs. An environment file overrides what it needs.
  */
 export const platformConfigSchema = z
   .strictObject({
@@ -19,6 +21,7 @@ export const platformConfigSchema = z
     cluster: clusterSchema,
     mesh: meshSchema,
     workloads: workloadsSchema,
+    edge: edgeSchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
@@ -27,6 +30,7 @@ export const platformConfigSchema = z
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
       mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      edge: resolveEdge(c, ctx),
     };
   });
 
