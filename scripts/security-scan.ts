@@ -53,14 +53,6 @@ export function skipReasonIn(fileText: string, checkId: string, [from, to]: read
   return undefined;
 }
 
-/**
- * Scans a folder of synthesized stacks (`<outdir>/stacks`) or one stack's folder.
- *
- * In a test run (EKS_MESH_TEST_CACHE, set by __tests__/support/global-setup.ts) reports are
- * kept by the content of what was scanned, so each distinct output is scanned once per run
- * however many test files ask, and a single stack's scan is that stack's part of its
- * platform's scan (the same findings: the stacks share no references Checkov could follow).
- */
 /** No telemetry or guideline downloads: CI has no network beyond package registries. */
 export const CHECKOV_ENV = { BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" } as const;
 
@@ -102,9 +94,17 @@ function viaWarmServer(argv: string[]): { stdout: string; stderr: string; status
   }
 }
 
+/**
+ * Scans a folder of synthesized stacks (`<outdir>/stacks`) or one stack's folder.
+ *
+ * In a test run (EKS_MESH_TEST_CACHE, set by __tests__/support/global-setup.ts) reports are
+ * kept by the content of what was scanned, so each distinct output is scanned once per run
+ * however many test files ask, and a single stack's scan is that stack's part of its
+ * platform's scan (the same findings: the stacks share no references Checkov could follow).
+ */
 export function scanStacks(stacksDir: string, checkov: string = CHECKOV): ScanReport {
   const cacheRoot = process.env.EKS_MESH_TEST_CACHE;
-  if (!cacheRoot || checkov !== CHECKOV) return runCheckov(stacksDir, checkov);
+  if (!cacheRoot || checkov !== CHECKOV) return scan(stacksDir, "terraform_json", checkov);
   const parent = path.dirname(path.resolve(stacksDir));
   if (path.basename(parent) === "stacks" && fs.existsSync(path.join(parent, "..", "manifest.json"))) {
     return stackPart(cachedScan(parent, cacheRoot), path.basename(stacksDir));
@@ -149,7 +149,7 @@ function cachedScan(stacksDir: string, cacheRoot: string): ScanReport {
     }
   }
   try {
-    const report = runCheckov(stacksDir, CHECKOV);
+    const report = scan(stacksDir, "terraform_json", CHECKOV);
     fs.writeFileSync(`${result}.${process.pid}`, JSON.stringify(report));
     fs.renameSync(`${result}.${process.pid}`, result);
     return report;
@@ -158,11 +158,16 @@ function cachedScan(stacksDir: string, cacheRoot: string): ScanReport {
   }
 }
 
-function runCheckov(stacksDir: string, checkov: string): ScanReport {
+/** Checkov's Dockerfile checks over every Dockerfile under a folder (the service images in apps/services). */
+export function scanDockerfiles(dir: string, checkov: string = CHECKOV): ScanReport {
+  return scan(dir, "dockerfile", checkov);
+}
+
+function scan(stacksDir: string, framework: "terraform_json" | "dockerfile", checkov: string): ScanReport {
   if (!fs.existsSync(checkov)) {
     throw new Error(`Checkov is not installed at ${path.relative(PROJECT_ROOT, checkov)}; run \`npm run setup:tools\` first`);
   }
-  const argv = ["-d", stacksDir, "--framework", "terraform_json", "--output", "json", "--skip-download", "--compact"];
+  const argv = ["-d", stacksDir, "--framework", framework, "--output", "json", "--skip-download", "--compact"];
   const run = (checkov === CHECKOV && viaWarmServer(argv)) || spawnSync(checkov, argv, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...CHECKOV_ENV } });
   if (run.error) throw run.error;
   // Checkov exits 1 when checks fail; anything else without JSON is a crash.
@@ -171,7 +176,7 @@ function runCheckov(stacksDir: string, checkov: string): ScanReport {
   const begin = startList >= 0 && (startList < start || start < 0) ? startList : start;
   if (begin < 0) throw new Error(`checkov produced no report (exit ${run.status}):\n${run.stderr.slice(-2000)}`);
   const parsed = JSON.parse(run.stdout.slice(begin));
-  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.check_type === "terraform_json" || r.results);
+  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.check_type === framework || r.results);
   const failed: Finding[] = [];
   const skipped: Finding[] = [];
   const passedChecks: ScanReport["passedChecks"] = [];
@@ -202,7 +207,7 @@ export function formatFindings(findings: readonly Finding[]): string {
 
 if (require.main === module) {
   const dir = process.argv[2] ?? "cdktf.out/stacks";
-  const report = scanStacks(dir);
+  const report = process.argv[3] === "--dockerfiles" ? scanDockerfiles(dir) : scanStacks(dir);
   console.log(`checkov ${report.checkovVersion}: ${report.passed} passed, ${report.failed.length} failed, ${report.skipped.length} skipped in code`);
   for (const s of report.skipped) console.log(`  skipped ${s.checkId} on ${s.resource}: ${s.skipReason}`);
   if (report.failed.length) {
