@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUILD_DIR, compile } from "../bin/compile.cjs";
-import { loadConfig } from "../config/load";
+import { ConfigError, loadConfig } from "../config/load";
 import { withDev } from "./support/config";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-compile-"));
@@ -42,6 +42,13 @@ describe("ahead-of-time compilation (bin/compile.cjs) never runs stale code", ()
   it("rebuilds when an imported file is deleted, and says what does not compile", () => {
     fs.rmSync(dep);
     expect(() => compile(entry)).toThrow(/entry\.ts does not compile:[\s\S]*Could not resolve "\.\/dep"/);
+  });
+
+  it("refuses an environment file that does not compile, naming the file, line and error", () => {
+    const file = path.join(dir, "broken.ts");
+    fs.writeFileSync(file, 'export default {\n  network: { cidr: "10.0.0.0/16" \n};\n');
+    expect(() => loadConfig({ PLATFORM_CONFIG: file })).toThrow(ConfigError);
+    expect(() => loadConfig({ PLATFORM_CONFIG: file })).toThrow(`broken.ts does not compile:\n${file}:3:1: Expected "}" but found ";"`);
   });
 
   it("picks up an edited environment file on the next load", () => {

@@ -206,7 +206,9 @@ module.exports = { compile, runMain, BUILD_DIR };
 
 if (require.main === module) {
   build(JSON.parse(process.argv[2])).catch((e) => {
-    process.stderr.write(`${(e.errors ?? []).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("\n") || e.stack}\n`);
+    // Files inside the project by their project path, others by their full path.
+    const where = (file) => (file.startsWith("..") ? path.resolve(PROJECT_ROOT, file) : file);
+    process.stderr.write(`${(e.errors ?? []).map((m) => (m.location ? `${where(m.location.file)}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join("\n") || e.stack}\n`);
     process.exit(1);
   });
 }
