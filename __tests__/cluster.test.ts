@@ -6,7 +6,7 @@ import { DEFAULT_ADDON_VERSIONS, FARGATE_LIMITS, type FargateProfile, validateFa
 import type { PlatformConfigInput } from "../config/schema";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { principalSlug } from "../stacks/cluster";
-import { policyOf, synthPlatform, withDev } from "./support/synth";
+import { policyOf, scratchDir, synthPlatform, withDev } from "./support/synth";
 
 const PRIVATE_SUBNETS = "${data.terraform_remote_state.remote-state-network.outputs.private_subnet_ids}";
 const CLUSTER_NAME = "${aws_eks_cluster.cluster.name}";
@@ -209,7 +209,7 @@ describe("cluster stack, default (dev) config", () => {
     const stack = s.stack("cluster");
     const blocks = [...Object.values(stack.resource ?? {}), ...Object.values(stack.data ?? {})];
     for (const ids of blocks) for (const id of Object.keys(ids)) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    const again = synthPlatform();
+    const again = synthPlatform(withDev(), scratchDir());
     expect(fs.readFileSync(path.join(again.outdir, "stacks/cluster/cdk.tf.json"), "utf8")).toBe(fs.readFileSync(path.join(s.outdir, "stacks/cluster/cdk.tf.json"), "utf8"));
   });
 });
@@ -385,7 +385,7 @@ describe("refused cluster configs name the field, the problem and what is allowe
     ["audit logs off", { logging: { types: ["api", "authenticator"] } }, 'cluster.logging.types: leaves out "audit"; api, audit and authenticator logs are always on (they record who did what to the cluster)'],
     ["unknown log type", { logging: { types: ["api", "audit", "authenticator", "kubelet"] } }, 'cluster.logging.types[3]: "kubelet" is not a control-plane log type; use api, audit, authenticator, controllerManager, scheduler'],
     ["bad log retention", { logging: { retentionDays: 100 } }, "cluster.logging.retentionDays: 100 is not a retention CloudWatch Logs accepts"],
-    ["unknown key", { nodegroups: {} }, "cluster.nodegroups: unknown key; allowed keys here: kubernetesVersion, supportType, endpoint, logging, adminPrincipalArns, deployerIsAdmin, vpcCniIrsa, nodeSsmAccess, fargateProfiles, nodeGroups, addons"],
+    ["unknown key", { nodegroups: {} }, "cluster.nodegroups: unknown key; allowed keys here: kubernetesVersion, supportType, endpoint, logging, adminPrincipalArns, deployerIsAdmin, vpcCniIrsa, nodeSsmAccess, fargateProfiles, nodeGroups, addons, serviceIpv4Cidr, autoscaling, karpenter, verticalPodAutoscaler"],
   ])("%s", (_name, cluster, message) => {
     expect(refused(cluster)).toThrow(message);
   });

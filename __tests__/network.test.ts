@@ -79,7 +79,7 @@ describe("network stack, non-default configs", () => {
   });
 
   it("without pinned zones, takes the first N opt-in-free zones of the region", () => {
-    const s = synthPlatform({ network: { azCount: 3 } });
+    const s = synthPlatform({ network: { azCount: 3 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } });
     expect(s.data("network", "aws_availability_zones")["available-zones"].filter).toEqual([{ name: "opt-in-status", values: ["opt-in-not-required"] }]);
     expect(s.resource("network", "aws_subnet", "private-subnet-2").availability_zone).toBe("${element(data.aws_availability_zones.available-zones.names, 2)}");
   });
@@ -105,7 +105,15 @@ describe("network stack, non-default configs", () => {
   });
 
   it("with NAT none and endpoints: no NAT, no default route from private subnets", () => {
-    const s = synthPlatform(withDev({ network: { natGateways: "none", vpcEndpoints: { s3: true, ecr: true, sts: true } } }));
+    // Deployable without NAT only where every image comes from the region's private ECR (apply-checks.ts).
+    const s = synthPlatform(
+      withDev({
+        platform: { region: "us-west-2" },
+        network: { availabilityZones: ["us-west-2a", "us-west-2b"], natGateways: "none", vpcEndpoints: { s3: true, ecr: true, sts: true } },
+        mesh: { addons: { loadBalancerController: { enabled: false }, metricsServer: { enabled: false } } },
+        workloads: { catalog: "__tests__/fixtures/private-catalog.yaml" },
+      }),
+    );
     expect(s.resources("network", "aws_nat_gateway")).toEqual({});
     expect(s.resources("network", "aws_eip")).toEqual({});
     expect(Object.keys(s.resources("network", "aws_route"))).toEqual(["public-default-route"]);

@@ -2,30 +2,40 @@
  * CLI the plan workflow calls to write the pull-request comment:
  *
  *   npx tsx ops/plan-comment.ts --stack network=plans/network.json --stack cluster=plans/cluster.json \
- *     [--env prod] [--run-url URL] [--artifact NAME] [--commit SHA] > comment.md
+ *     [--env prod] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log plans/synth.log] > comment.md
  *
  * For `--stack NAME=DIR/NAME.json` it reads, next to the JSON:
  *   DIR/NAME.txt  the `terraform show -no-color` text (folded into the comment), optional;
- *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed).
+ *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed);
+ *   DIR/NAME.waits the upstream stacks it waits for, one per line, when it was not planned
+ *                 because they are not applied (ops/plan-readiness.ts).
  *
- * Exit codes: 0 comment written; 2 comment written but a stack failed to plan
+ * With --synth-log, the platform's synth warnings (an insecure public edge, ...) in that
+ * captured `cdktf synth` output are shown above the plans.
+ *
+ * Exit codes: 0 comment written (stacks that wait for an upstream do not count as
+ * failures); 2 comment written but a stack failed to plan
  * (so the job can post the comment and still fail); 1 usage or input error.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { runCli } from "./cli";
+import { extractSynthWarnings } from "./synth-warnings";
 import { classifyFailure, renderComment, summarizePlan, type CommentOptions, type StackResult } from "./plan-summary";
 
 const USAGE =
-  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA]";
+  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log FILE]";
 
 export interface PlanCommentArgs {
   stacks: Array<{ name: string; jsonPath: string }>;
   options: CommentOptions;
+  /** Captured synth output to read warnings from. */
+  synthLog?: string;
 }
 
 export function parseArgs(argv: readonly string[]): PlanCommentArgs {
   const stacks: PlanCommentArgs["stacks"] = [];
   const options: CommentOptions = {};
+  let synthLog: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
@@ -50,12 +60,15 @@ export function parseArgs(argv: readonly string[]): PlanCommentArgs {
       case "--commit":
         options.commitSha = value;
         break;
+      case "--synth-log":
+        synthLog = value;
+        break;
       default:
         throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }
   if (stacks.length === 0) throw new Error(`at least one --stack is required\n${USAGE}`);
-  return { stacks, options };
+  return synthLog === undefined ? { stacks, options } : { stacks, options, synthLog };
 }
 
 function readIfExists(path: string): string | undefined {
@@ -65,6 +78,10 @@ function readIfExists(path: string): string | undefined {
 /** Loads one stack's result from the files the workflow left for it. */
 export function loadStackResult(name: string, jsonPath: string): StackResult {
   const base = jsonPath.slice(0, -".json".length);
+  const waits = readIfExists(`${base}.waits`);
+  if (waits !== undefined && waits.trim() !== "") {
+    return { stack: name, status: "waiting", upstream: waits.split("\n").map((l) => l.trim()).filter(Boolean) };
+  }
   const json = readIfExists(jsonPath);
   if (json !== undefined && json.trim() !== "") {
     return summarizePlan(name, JSON.parse(json) as unknown, readIfExists(`${base}.txt`));
@@ -86,6 +103,10 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
   }
   let results: StackResult[];
   try {
+    if (args.synthLog !== undefined) {
+      if (!existsSync(args.synthLog)) throw new Error(`--synth-log ${args.synthLog} does not exist: capture the synth output there first`);
+      args.options.synthWarnings = extractSynthWarnings(readFileSync(args.synthLog, "utf8"));
+    }
     results = args.stacks.map((s) => loadStackResult(s.name, s.jsonPath));
   } catch (error) {
     err(`${(error as Error).message}\n`);

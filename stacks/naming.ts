@@ -2,14 +2,16 @@ import type { PlatformSettings } from "../config/schema/platform";
 
 /** The four platform stacks, in deploy order. Stack names are what `cdktf deploy <stack>` takes. */
 export const STACK_ORDER = ["network", "cluster", "mesh", "workloads"] as const;
-export type StackName = (typeof STACK_ORDER)[number];
+/** The stacks with `platform.orchestrator: "ecs"`: the same network, then ECS in place of cluster, mesh and workloads. */
+export const ECS_STACK_ORDER = ["network", "ecs-cluster", "ecs-services"] as const;
+export type StackName = (typeof STACK_ORDER)[number] | (typeof ECS_STACK_ORDER)[number];
 
 /**
  * Every AWS name and tag the platform creates comes from here, so a rename is one edit
  * and no two stacks can disagree on what a thing is called.
  */
 export class Naming {
-  constructor(private readonly platform: PlatformSettings) {}
+  constructor(private readonly platform: Omit<PlatformSettings, "orchestrator">) {}
 
   /** `<name>-<environment>`, e.g. "eksmesh-dev". Also the EKS cluster name. */
   get prefix(): string {
@@ -38,6 +40,11 @@ export class Naming {
   /** CloudWatch log group path for the given purpose. */
   logGroup(purpose: string): string {
     return `/${this.platform.name}/${this.platform.environment}/${purpose}`;
+  }
+
+  /** Log group of an AWS WAF web ACL: WAF logs only to groups whose name starts with "aws-waf-logs-". */
+  wafLogGroup(purpose: string): string {
+    return `aws-waf-logs-${this.name(purpose)}`;
   }
 
   /** Tags every resource of a stack carries: platform's, then the user's, then the stack's. */

@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { ResolvedService, TableAccess } from "../apps";
+import type { ResolvedService } from "../apps";
+import { tableEnvVar } from "../apps/service-env";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
@@ -11,27 +12,15 @@ import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
+import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
+import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
+import { TABLE_ACTIONS } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
-/** DynamoDB actions per access level: item and query APIs only, never table administration. */
-export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
-  write: ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-  readwrite: [
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:UpdateItem",
-  ],
-};
+// Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
+export { TABLE_ACTIONS } from "./constructs/table-access";
 
 /**
  * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init
@@ -110,7 +99,14 @@ export class WorkloadsStack extends PlatformStack {
     // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
     addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
+    const meshTls = config.mesh.tls.mode === "strict" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
+    const edge = publicServices.length
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
+      : undefined;
+
+    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
 
     let ingressHostname = "";
     for (const s of catalog.services) {
@@ -131,7 +127,7 @@ export class WorkloadsStack extends PlatformStack {
       }
       statements.push(...rendered.sidecarStatements(s));
 
-      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name]));
+      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name]));
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,
@@ -143,7 +139,8 @@ export class WorkloadsStack extends PlatformStack {
         platformEnv,
         scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        kubeletProbes: meshTls ? "tcp" : "http",
       });
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
@@ -155,6 +152,8 @@ export class WorkloadsStack extends PlatformStack {
       });
     }
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
+    if (edge) edge.finish(this, ingressHostname);
+    else publishNoEdge(this);
   }
 }
 

@@ -1,6 +1,10 @@
 import { z } from "zod";
+import { checkApplyRefusals } from "./apply-checks";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { ecsSchema } from "./ecs";
+import { checkEcs } from "./ecs-checks";
+import { edgeSchema, resolveEdge } from "./edge";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -9,7 +13,8 @@ import { workloadsSchema } from "./workloads";
 
 /**
  * The whole platform's configuration. Every field has a default that suits a small dev
- * environment, so `{}` is a valid config; an environment file overrides what it needs.
+ * environment; the one thing without a default is the public domain (edge), which a
+ * catalog with public services needs. An environment file overrides what it needs.
  */
 export const platformConfigSchema = z
   .strictObject({
@@ -19,15 +24,22 @@ export const platformConfigSchema = z
     cluster: clusterSchema,
     mesh: meshSchema,
     workloads: workloadsSchema,
+    edge: edgeSchema,
+    ecs: ecsSchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
+    if (c.platform.orchestrator === "ecs") checkEcs(c, ctx);
     // Resolved here so stacks never re-default anything.
-    return {
+    const resolved = {
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
       mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      edge: resolveEdge(c, ctx),
     };
+    // What AWS, EKS or Kubernetes would refuse at apply, refused now (config/schema/apply-checks.ts).
+    checkApplyRefusals(resolved, ctx);
+    return resolved;
   });
 
 /** What an environment file writes: every field optional, checked by the schema. */

@@ -17,6 +17,8 @@ export interface OutputSpec {
   readonly description: string;
   /** Only for values that are secret; none of the platform's hand-offs are. @default false */
   readonly sensitive?: boolean;
+  /** Value a pull-request plan uses while the producer has not applied it (stacks/constructs/plan-stand-ins.ts). @default shaped from kind and name */
+  readonly standIn?: string | readonly string[] | number;
 }
 
 export type Contract = Readonly<Record<string, OutputSpec>>;
@@ -30,6 +32,8 @@ export * from "./network";
 export * from "./cluster";
 export * from "./mesh";
 export * from "./workloads";
+export * from "./edge";
+export * from "./ecs";
 
 /** Declares every output of a contract on the producing stack. */
 export function publishOutputs<C extends Contract>(stack: TerraformStack, contract: C, values: ContractValues<C>): void {
