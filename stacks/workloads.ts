@@ -4,7 +4,6 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import type { ResolvedService, TableAccess } from "../apps";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
-import { MESH_ROUTING } from "./constructs/app-mesh-routing";
 import { AwsContext } from "./constructs/aws-context";
 import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
@@ -12,6 +11,7 @@ import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { Microservice } from "./constructs/microservice";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+import { MESH_ROUTING } from "./routing";
 
 /** DynamoDB actions per access level: item and query APIs only, never table administration. */
 export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
@@ -105,7 +105,8 @@ export class WorkloadsStack extends PlatformStack {
       namespaces.set(s.namespace, ns);
     }
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    const rendered = routing.render(this, { meshName: mesh.meshName, mesh, settings: config.mesh, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    const roles = new Map<string, string>();
 
     let ingressHostname = "";
     for (const s of catalog.services) {
@@ -126,7 +127,10 @@ export class WorkloadsStack extends PlatformStack {
       }
       statements.push(...rendered.sidecarStatements(s));
 
-      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name]));
+      const platformEnv = {
+        ...Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name])),
+        ...rendered.podEnvironment(s),
+      };
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,
@@ -138,8 +142,10 @@ export class WorkloadsStack extends PlatformStack {
         platformEnv,
         scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
+        sidecars: rendered.sidecars(s),
         ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
       });
+      roles.set(s.name, svc.role.role.arn);
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
       const repo = [s.image, ...s.versions.map((v) => v.image ?? s.image)].find((i): i is { ecr: string; tag: string } => "ecr" in i);
@@ -149,6 +155,7 @@ export class WorkloadsStack extends PlatformStack {
         repositoryUrl: repo ? repos.get(repo.ecr)!.repositoryUrl : "",
       });
     }
+    rendered.authorize(roles);
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
   }
 }

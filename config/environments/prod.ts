@@ -18,4 +18,6 @@ export default defineConfig({
     natGateways: "per-az",
     vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true },
   },
+  // AWS App Mesh stopped operating on 2026-09-30; VPC Lattice is deployable today (docs/mesh.md).
+  mesh: { implementation: "vpc-lattice" },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { checkLattice } from "./lattice";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
@@ -22,6 +23,7 @@ export const platformConfigSchema = z
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
+    checkLattice(c, ctx);
     // Resolved here so stacks never re-default anything.
     return {
       ...c,

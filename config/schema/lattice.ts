@@ -1,0 +1,73 @@
+import type { z } from "zod";
+import { CATALOG_FILES, type CatalogName, type ResolvedCatalog, type ResolvedService } from "../../apps";
+
+/**
+ * What Amazon VPC Lattice can carry of the catalog, decided once here so the mesh stack
+ * (security-group ports), the workloads' routing and the config checks agree.
+ *
+ * - http, http2 and grpc services become Lattice services (HTTPRoute / GRPCRoute) with the
+ *   catalog's version weights.
+ * - tcp services are not carried: Lattice serves TCP only as TLS passthrough (TLSRoute, an
+ *   experimental Gateway API kind), which redis and postgres clients do not speak. They keep
+ *   working over their plain Kubernetes Service, which the warning says.
+ */
+export function carriedByLattice(service: Pick<ResolvedService, "protocol">): boolean {
+  return service.protocol !== "tcp";
+}
+
+/** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
+export function latticePorts(services: readonly Pick<ResolvedService, "protocol" | "port">[]): number[] {
+  return [...new Set(services.filter(carriedByLattice).map((s) => s.port))].sort((a, b) => a - b);
+}
+
+/**
+ * Catalog features Lattice cannot express, refused where the result would be wrong: a tcp
+ * service with several weighted versions would be split by pod count over its plain
+ * Service, not by the catalog's weights. Messages name the catalog, the service and the field.
+ */
+export function latticeRefusals(services: readonly ResolvedService[], where: string): string[] {
+  const out: string[] = [];
+  for (const s of services) {
+    if (!carriedByLattice(s) && s.versions.length > 1) {
+      out.push(
+        `${where} services.${s.name}.versions: mesh.implementation "vpc-lattice" cannot split protocol "${s.protocol}" traffic by weight (Lattice carries TCP only as TLS passthrough), so the weights ${s.versions.map((v) => `${v.name}=${v.weight}`).join(", ")} would be ignored; keep one version of this service or use mesh.implementation "appmesh"`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Catalog features Lattice carries only more weakly: warned once per synth, never dropped
+ * silently. Each line names the service and the field.
+ */
+export function latticeWarnings(services: readonly ResolvedService[]): string[] {
+  const out: string[] = [];
+  for (const s of services) {
+    if (!carriedByLattice(s)) {
+      const callers = services.filter((c) => c.dependsOn.includes(s.name)).map((c) => c.name);
+      out.push(
+        `${s.namespace}/${s.name}.protocol: "${s.protocol}" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service ${s.name}.${s.namespace}.svc.cluster.local:${s.port}` +
+          (callers.length ? ` (callers: ${callers.join(", ")}), without IAM auth between services` : "") +
+          ".",
+      );
+    }
+    if (s.retryPolicy) {
+      const r = s.retryPolicy;
+      out.push(
+        `${s.namespace}/${s.name}.retryPolicy: VPC Lattice has no route retries or per-try timeout, so ${r.maxRetries} retries of ${r.perRetryTimeoutMs} ms on ${r.httpRetryEvents.join(", ")} are not applied; each request is tried once (Lattice's own request timeout applies), so callers should retry.`,
+      );
+    }
+    if (s.protocol === "grpc") {
+      out.push(`${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group.`);
+    }
+  }
+  return out;
+}
+
+/** Adds the refusals to the config's issues when the mesh is "vpc-lattice" (wired in config/schema/index.ts). */
+export function checkLattice(config: { readonly mesh: { readonly implementation: string }; readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog } }, ctx: z.RefinementCtx): void {
+  if (config.mesh.implementation !== "vpc-lattice") return;
+  const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
+  for (const message of latticeRefusals(config.workloads.app.services, where)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+}
