@@ -4,12 +4,36 @@ import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 
 /**
- * Validates App Mesh custom resources against the upstream CRDs of the controller the mesh
- * stack installs (shared/reference/appmesh-controller-1.13.3/crds.yaml, read at test time
- * and never copied into the project). Per kind, the schema is the openAPIV3Schema of the
- * version that is both served and the storage version.
+ * Validates custom resources against the upstream CRDs of the controllers the mesh stack
+ * installs, read at test time from ../shared/reference/ and never copied into the project:
+ * App Mesh controller 1.13.3, the Gateway API v1.5.0 standard channel, and the AWS Gateway
+ * API Controller v2.1.3's own CRDs. Per kind, the schema is the openAPIV3Schema of the
+ * version that is both served and the storage version. (CEL rules, x-kubernetes-validations,
+ * are not evaluated: ajv knows JSON Schema only.)
  */
-export const CRDS_FILE = path.resolve(__dirname, "..", "..", "..", "shared", "reference", "appmesh-controller-1.13.3", "crds.yaml");
+export const REFERENCE_DIR = findReferenceDir();
+
+/** ../shared/reference from the project root; from a git worktree nested deeper, the nearest one above. */
+function findReferenceDir(): string {
+  const root = path.resolve(__dirname, "..", "..");
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", "reference");
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.join(path.dirname(root), "shared", "reference");
+  }
+}
+export const CRDS_FILE = path.join(REFERENCE_DIR, "appmesh-controller-1.13.3", "crds.yaml");
+export const GATEWAY_API_DIR = path.join(REFERENCE_DIR, "gateway-api-v1.5.0");
+export const GATEWAY_CONTROLLER_DIR = path.join(REFERENCE_DIR, "aws-gateway-controller-v2.1.3");
+
+const yamlFiles = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") && f !== "values.yaml" && f !== "Chart.yaml")
+    .map((f) => path.join(dir, f));
+
+/** Every CRD file the validators read. */
+export const CRD_FILES = [CRDS_FILE, ...yamlFiles(GATEWAY_API_DIR), ...yamlFiles(GATEWAY_CONTROLLER_DIR)];
 
 interface CrdVersion {
   name: string;
@@ -25,17 +49,19 @@ function load(): Map<string, { version: string; validate: ValidateFunction }> {
   // strict: false for the Kubernetes extensions (x-kubernetes-*); int64/int32 are not ajv formats.
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   validators = new Map();
-  for (const doc of parseAllDocuments(fs.readFileSync(CRDS_FILE, "utf8"))) {
-    const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersion[] } } | null;
-    if (!crd || crd.kind !== "CustomResourceDefinition" || !crd.spec) continue;
-    const version = crd.spec.versions.find((v) => v.served && v.storage);
-    if (!version) continue;
-    validators.set(crd.spec.names.kind, { version: `${crd.spec.group}/${version.name}`, validate: ajv.compile(version.schema.openAPIV3Schema) });
+  for (const file of CRD_FILES) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
+      const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersion[] } } | null;
+      if (!crd || crd.kind !== "CustomResourceDefinition" || !crd.spec) continue;
+      const version = crd.spec.versions.find((v) => v.served && v.storage);
+      if (!version) continue;
+      validators.set(crd.spec.names.kind, { version: `${crd.spec.group}/${version.name}`, validate: ajv.compile(version.schema.openAPIV3Schema) });
+    }
   }
   return validators;
 }
 
-/** Kinds the CRD file defines, with their served/storage apiVersion. */
+/** Kinds the CRD files define, with their served/storage apiVersion. */
 export function crdKinds(): Record<string, string> {
   return Object.fromEntries([...load()].map(([kind, v]) => [kind, v.version]));
 }

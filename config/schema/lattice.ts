@@ -15,6 +15,11 @@ export function carriedByLattice(service: Pick<ResolvedService, "protocol">): bo
   return service.protocol !== "tcp";
 }
 
+/** A service's cluster DNS name: what callers use today, and what Lattice replaces in their env. */
+export function clusterHostname(service: Pick<ResolvedService, "name" | "namespace">): string {
+  return `${service.name}.${service.namespace}.svc.cluster.local`;
+}
+
 /** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
 export function latticePorts(services: readonly Pick<ResolvedService, "protocol" | "port">[]): number[] {
   return [...new Set(services.filter(carriedByLattice).map((s) => s.port))].sort((a, b) => a - b);
@@ -50,6 +55,15 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
         `${s.namespace}/${s.name}.protocol: "${s.protocol}" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service ${s.name}.${s.namespace}.svc.cluster.local:${s.port}` +
           (callers.length ? ` (callers: ${callers.join(", ")}), without IAM auth between services` : "") +
           ".",
+      );
+    }
+    const unnamed = s.dependsOn.filter((d) => {
+      const dep = services.find((o) => o.name === d);
+      return dep && carriedByLattice(dep) && !Object.values(s.env).some((v) => v.includes(clusterHostname(dep)));
+    });
+    if (unnamed.length) {
+      out.push(
+        `${s.namespace}/${s.name}.dependsOn: no env value of ${s.name} names ${unnamed.map((d) => clusterHostname(services.find((o) => o.name === d)!)).join(", ")}, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service's env (it is rewritten to the Lattice name) or read it from the route's ${"application-networking.k8s.aws/lattice-assigned-domain-name"} annotation.`,
       );
     }
     if (s.retryPolicy) {

@@ -73,9 +73,11 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
       "the AWS Gateway API Controller's recommended policy (v2.1.3): it creates VPC Lattice services, listeners, rules and target groups whose names and IDs only exist once routes are reconciled, and lists and tags them by the controller's own tags, so vpc-lattice:* keeps Resource * as upstream ships it";
     skipCheck(permissions, "CKV_AWS_111", why);
     skipCheck(permissions, "CKV_AWS_356", why);
-    skipCheck(permissions, "CKV_AWS_109", why);
-    skipCheck(permissions, "CKV_AWS_108", why);
-    skipCheck(permissions, "CKV_AWS_355", why);
+    skipCheck(
+      permissions,
+      "CKV_AWS_109",
+      "writing VPC Lattice auth policies (vpc-lattice:PutAuthPolicy) is the controller's job: it turns each IAMAuthPolicy the workloads stack renders into the auth policy of a Lattice service it created, whose ID exists only after reconciliation",
+    );
   }
 
   const vpcId = network().vpcId;
@@ -93,7 +95,7 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
   // The Lattice data plane reaches pods from its managed prefix list, looked up by name.
   const prefixList = new DataAwsEc2ManagedPrefixList(scope, "lattice-prefix-list", { name: latticePrefixListName(region) });
   for (const port of latticePorts(config.workloads.app.services)) {
-    new VpcSecurityGroupIngressRule(scope, `lattice-to-pods-${port}`, {
+    const rule = new VpcSecurityGroupIngressRule(scope, `lattice-to-pods-${port}`, {
       securityGroupId: cluster.clusterSecurityGroupId,
       prefixListId: prefixList.id,
       ipProtocol: "tcp",
@@ -101,6 +103,9 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
       toPort: port,
       description: `VPC Lattice data plane to catalog services on port ${port}`,
     });
+    if (port === 80) {
+      skipCheck(rule, "CKV_AWS_260", "the source is the AWS-managed VPC Lattice prefix list (the Lattice data plane's link-local addresses), not 0.0.0.0/0; Checkov cannot see a prefix list's entries and flags any port 80 rule without a CIDR");
+    }
   }
 
   new HelmAddon(scope, "gateway-controller", {

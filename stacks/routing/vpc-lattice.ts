@@ -3,9 +3,8 @@ import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kube
 import type { DeploymentV1SpecTemplateSpecContainer } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import type { ResolvedService } from "../../apps";
 import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
-import { carriedByLattice, latticePorts, latticeWarnings } from "../../config/schema/lattice";
+import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings } from "../../config/schema/lattice";
 import { LATTICE_GATEWAY_CLASS } from "../mesh/vpc-lattice";
-import { virtualServiceHostname } from "./appmesh";
 import type { MeshRouting } from "./index";
 import { warnOnce } from "./warnings";
 
@@ -202,7 +201,7 @@ export const vpcLatticeRouting: MeshRouting = {
           let rewritten = value;
           for (const dep of s.dependsOn) {
             const domain = domains.get(dep);
-            if (domain) rewritten = rewritten.split(virtualServiceHostname(byName.get(dep)!)).join(domain);
+            if (domain) rewritten = rewritten.split(clusterHostname(byName.get(dep)!)).join(domain);
           }
           if (rewritten !== value) env[key] = rewritten;
         }
