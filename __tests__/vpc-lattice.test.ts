@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { CATALOGS } from "../apps";
+import prodConfig from "../config/environments/prod";
 import { CHARTS, GATEWAY_API, SIGV4_PROXY_IMAGE } from "../charts/versions";
 import { parseConfig } from "../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../config/schema";
@@ -17,7 +18,6 @@ import { crdErrors, crdKinds, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const LATTICE = { mesh: { implementation: "vpc-lattice" } } as const;
-const MESH_OUT = "${data.terraform_remote_state.remote-state-mesh.outputs.";
 const CLUSTER_OUT = "${data.terraform_remote_state.remote-state-cluster.outputs.";
 
 /** The custom resources of a stack, with the mesh stack's outputs replaced by the values they carry, ready for schema validation. */
@@ -366,8 +366,8 @@ describe("vpc-lattice: switching implementation", () => {
     }
   });
 
-  it("is one line, and prod.ts is on vpc-lattice", async () => {
-    const prod = parseConfig((await import("../config/environments/prod")).default, "prod");
+  it("is one line, and prod.ts is on vpc-lattice", () => {
+    const prod = parseConfig(prodConfig, "prod");
     expect(prod.mesh.implementation).toBe("vpc-lattice");
     expect(MESH_DISCONTINUATION_WARNING).toContain('mesh: { implementation: "vpc-lattice" }');
   });

@@ -3,6 +3,7 @@ import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
 import { loadCostInput, resolveCostInput } from "./input";
+import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
 import { loadPrices } from "./prices";
@@ -111,16 +112,20 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       io.stdout(JSON.stringify(prices, null, 2) + "\n");
       return 0;
     }
-    const input = args.platform
-      ? resolveCostInput(costInputFromPlatform(loadConfig().config, "requested"), "cost input from the platform config")
+    const platform = args.platform ? loadConfig().config : undefined;
+    const input = platform
+      ? resolveCostInput(costInputFromPlatform(platform, "requested"), "cost input from the platform config")
       : args.catalog !== undefined
         ? loadCostInput(args.catalog)
         : resolveCostInput(EXAMPLES[args.example as ExampleName]);
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
+    // App Mesh vs VPC Lattice for the configured catalog (cost/mesh.ts).
+    const mesh = platform ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
     if (args.json) {
-      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(mesh ? { mesh } : {}) }, null, 2) + "\n");
     } else {
       io.stdout(formatReport(report));
+      if (mesh) io.stdout(`\n${formatMeshComparison(mesh, prices.hoursPerMonth)}`);
     }
     if (args.svg !== undefined) {
       io.writeFile(args.svg, renderScenarioChart(report));

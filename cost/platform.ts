@@ -2,6 +2,7 @@ import type { ResolvedCatalog, ResolvedService } from "../apps";
 import type { NodeGroupSettings } from "../config/schema/cluster";
 import type { CostInput, CostService, Target } from "./types";
 import { resolveCostInput } from "./input";
+import { type MeshCostSource, withMesh } from "./mesh";
 import { decidePlacement } from "./model";
 import { DEFAULT_PRICES } from "./prices";
 import type { PriceTable } from "./prices";
@@ -11,6 +12,12 @@ export interface PlatformCostSource {
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
   readonly cluster: { readonly nodeGroups: Record<string, NodeGroupSettings>; readonly supportType?: string };
   readonly workloads: { readonly app: ResolvedCatalog };
+  /**
+   * The mesh section: its `implementation` and `lattice.auth` decide the pods' sidecars
+   * (App Mesh's Envoy, Lattice's signing proxy). Typed loosely because callers that check
+   * other sections pass a narrower view of it. @default App Mesh
+   */
+  readonly mesh?: object;
 }
 
 /**
@@ -51,7 +58,7 @@ function costService(s: ResolvedService, placement: "requested" | "resolved"): C
 export function costInputFromPlatform(config: PlatformCostSource, placement: "requested" | "resolved" = "resolved"): CostInput {
   const group = packingGroup(config.cluster.nodeGroups);
   const services = config.workloads.app.services;
-  return {
+  const input: CostInput = {
     services: services.map((s) => costService(s, placement)),
     nodeGroup: {
       instanceType: group.instanceTypes[0],
@@ -67,6 +74,8 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
     albs: services.some((s) => s.public) ? 1 : 0,
     autoDefault: "optimize",
   };
+  const mesh = config.mesh as Partial<MeshCostSource> | undefined;
+  return mesh?.implementation && mesh.lattice ? withMesh(input, services, { implementation: mesh.implementation, lattice: mesh.lattice }) : input;
 }
 
 /**
