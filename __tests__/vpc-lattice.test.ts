@@ -275,6 +275,30 @@ describe("vpc-lattice: callers reach dependencies by the name Lattice assigns", 
     expect(JSON.stringify(docs)).not.toContain("appmesh:");
     for (const ns of Object.values(s.resources("workloads", "kubernetes_namespace_v1"))) expect(ns.metadata.labels.mesh).toBeUndefined();
   });
+
+  it("enforces the restricted Pod Security level in the catalog's namespaces (nothing needs NET_ADMIN without App Mesh)", () => {
+    for (const ns of Object.values(s.resources("workloads", "kubernetes_namespace_v1"))) {
+      expect(ns.metadata.labels).toEqual({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" });
+    }
+  });
+});
+
+describe("vpc-lattice with auth \"none\"", () => {
+  const s = synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", lattice: { auth: "none" } } }));
+
+  it("renders routes and health checks but no auth policy, no signing proxy and no proxy settings", () => {
+    const all = customResources(s, "workloads");
+    expect(byKind(all, "HTTPRoute")).toHaveLength(4);
+    expect(byKind(all, "IAMAuthPolicy")).toEqual([]);
+    for (const d of Object.values(s.resources("workloads", "kubernetes_deployment_v1"))) {
+      const containers = d.spec.template.spec.container;
+      expect(containers).toHaveLength(1);
+      expect(containers[0].env.map((e: { name: string }) => e.name)).not.toContain("HTTP_PROXY");
+    }
+    // Callers still get the Lattice names.
+    const frontend = s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0];
+    expect(frontend.env.find((e: { name: string }) => e.name === "LOGIN_API_URL").value).toContain("lattice-assigned-domain-name");
+  });
 });
 
 describe("vpc-lattice: the benchmark catalog's 90/10 canaries", () => {
@@ -358,6 +382,14 @@ describe("vpc-lattice: switching implementation", () => {
 
   it("changes nothing in the network and cluster stacks", () => {
     for (const stack of ["network", "cluster"]) expect(JSON.stringify(lattice.stack(stack)), stack).toBe(JSON.stringify(appmesh.stack(stack)));
+  });
+
+  it("installs nothing of Lattice with appmesh", () => {
+    for (const stack of ["mesh", "workloads"]) {
+      expect(JSON.stringify([appmesh.stack(stack).resource, appmesh.stack(stack).data]), stack).not.toMatch(/lattice|gateway-api|gateway\.networking/i);
+    }
+    expect(appmesh.stack("mesh").terraform.required_providers.http).toBeUndefined();
+    expect(appmesh.stack("mesh").output!.service_network_id.value).toBe("");
   });
 
   it("keeps the catalog's Kubernetes objects, tables and repositories", () => {

@@ -99,7 +99,8 @@ export class WorkloadsStack extends PlatformStack {
     for (const s of catalog.services) {
       if (namespaces.has(s.namespace)) continue;
       const ns = new NamespaceV1(this, `namespace-${s.namespace}`, {
-        metadata: { name: s.namespace, labels: { ...routing.namespaceLabels(mesh.meshName), ...POD_SECURITY_LABELS } },
+        // The mesh may tighten Pod Security (Lattice injects nothing that needs privileges).
+        metadata: { name: s.namespace, labels: { ...POD_SECURITY_LABELS, ...routing.namespaceLabels(mesh.meshName) } },
       });
       ns.overrideLogicalId(`namespace-${s.namespace}`);
       namespaces.set(s.namespace, ns);

@@ -48,7 +48,7 @@ export interface RenderedMeshRouting {
 }
 
 export interface MeshRouting {
-  /** Labels a namespace needs to join the mesh. */
+  /** Labels a namespace needs to join the mesh; they may also set its Pod Security level. */
   namespaceLabels(meshName: string): Record<string, string>;
   render(scope: Construct, props: MeshRoutingProps): RenderedMeshRouting;
 }

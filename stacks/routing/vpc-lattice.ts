@@ -146,7 +146,9 @@ export function signingProxyContainer(region: string): DeploymentV1SpecTemplateS
  * signing proxy. What Lattice cannot carry is warned once per synth (config/schema/lattice.ts).
  */
 export const vpcLatticeRouting: MeshRouting = {
-  namespaceLabels: () => ({}),
+  // Nothing is injected that needs root or NET_ADMIN (App Mesh's proxyinit did), so the
+  // catalog's namespaces enforce "restricted": the app containers and the signing proxy meet it.
+  namespaceLabels: () => ({ "pod-security.kubernetes.io/enforce": "restricted" }),
 
   render(scope, props) {
     const { meshName, services, settings, context } = props;
