@@ -276,6 +276,14 @@ describe("vpc-lattice: callers reach dependencies by the name Lattice assigns", 
     for (const ns of Object.values(s.resources("workloads", "kubernetes_namespace_v1"))) expect(ns.metadata.labels.mesh).toBeUndefined();
   });
 
+  it("marks every pod template with the mesh, so switching re-creates every pod (no pod keeps App Mesh's Envoy)", () => {
+    for (const d of Object.values(s.resources("workloads", "kubernetes_deployment_v1"))) {
+      expect(d.spec.template.metadata.annotations).toEqual({ "eks-mesh-platform/mesh": "vpc-lattice" });
+    }
+    const before = synthPlatform(withDev());
+    for (const d of Object.values(before.resources("workloads", "kubernetes_deployment_v1"))) expect(d.spec.template.metadata.annotations).toBeUndefined();
+  });
+
   it("enforces the restricted Pod Security level in the catalog's namespaces (nothing needs NET_ADMIN without App Mesh)", () => {
     for (const ns of Object.values(s.resources("workloads", "kubernetes_namespace_v1"))) {
       expect(ns.metadata.labels).toEqual({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" });

@@ -144,6 +144,7 @@ export class WorkloadsStack extends PlatformStack {
         scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
         sidecars: rendered.sidecars(s),
+        podAnnotations: rendered.podAnnotations(s),
         ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
       });
       roles.set(s.name, svc.role.role.arn);

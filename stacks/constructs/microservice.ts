@@ -33,6 +33,8 @@ export interface MicroserviceProps {
   readonly scheduling?: Ec2Scheduling;
   /** What each version's pods must wait for (their VirtualNode). */
   readonly versionDependencies: (version: string) => ITerraformDependable[];
+  /** Annotations the mesh puts on every pod template (a change rolls the pods). @default none */
+  readonly podAnnotations?: Record<string, string>;
   /** Containers the mesh adds to every pod (e.g. a request-signing proxy). @default none */
   readonly sidecars?: DeploymentV1SpecTemplateSpecContainer[];
   /** For public services. */
@@ -98,7 +100,7 @@ export class Microservice extends Construct {
             replicas: String(s.replicas.min),
             selector: { matchLabels: selector },
             template: {
-              metadata: { labels },
+              metadata: { labels, ...(props.podAnnotations && Object.keys(props.podAnnotations).length ? { annotations: props.podAnnotations } : {}) },
               spec: {
                 serviceAccountName: account.metadata.name,
                 automountServiceAccountToken: false,

@@ -136,6 +136,7 @@ export const appMeshRouting: MeshRouting = {
       ],
       // Callers use the Kubernetes Service names the catalog's env already holds; Envoy intercepts.
       podEnvironment: () => ({}),
+      podAnnotations: () => ({}),
       sidecars: () => [],
       // App Mesh has no caller identity between services: backends only say where a node may send.
       authorize: () => undefined,

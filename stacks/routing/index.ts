@@ -41,6 +41,11 @@ export interface RenderedMeshRouting {
    * settings.
    */
   podEnvironment(service: ResolvedService): Record<string, string>;
+  /**
+   * Annotations on the service's pod templates. Switching implementation changes them, so
+   * every pod is re-created under the new mesh (no pod keeps a sidecar of the old one).
+   */
+  podAnnotations(service: ResolvedService): Record<string, string>;
   /** Containers added to each of the service's pods (e.g. a request-signing proxy). */
   sidecars(service: ResolvedService): DeploymentV1SpecTemplateSpecContainer[];
   /** Called once every service's IAM role exists (role ARN by service name): who may call whom. */

@@ -13,6 +13,9 @@ export const LATTICE_API_VERSION = "application-networking.k8s.aws/v1alpha1";
 /** Annotation the controller sets on a route once its Lattice service exists: the name Lattice assigned. */
 export const LATTICE_DOMAIN_ANNOTATION = "application-networking.k8s.aws/lattice-assigned-domain-name";
 
+/** Pod-template annotation naming the mesh the pod was made for. */
+export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
+
 /** Where the signing proxy listens, inside the pod only. */
 export const SIGNING_PROXY = { name: "sigv4-proxy", address: "127.0.0.1", port: 8005, user: 65532 } as const;
 
@@ -214,6 +217,8 @@ export const vpcLatticeRouting: MeshRouting = {
         }
         return env;
       },
+      // Pods injected with App Mesh's Envoy before a switch must be re-created without it.
+      podAnnotations: () => ({ [MESH_ANNOTATION]: "vpc-lattice" }),
       sidecars: (s) => (iam && callsLattice(s) ? [signingProxyContainer(context.region)] : []),
       authorize: (roles) => {
         if (!iam) return;
