@@ -14,7 +14,8 @@ import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/constructs/mesh-warning";
 import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice";
 import { resetRoutingWarnings } from "../stacks/routing/warnings";
-import { crdErrors, crdKinds, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
+import { celReport } from "./support/crd-cel";
+import { crdErrors, crdKinds, crdSchema, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const LATTICE = { mesh: { implementation: "vpc-lattice" } } as const;
@@ -28,6 +29,12 @@ function customResources(s: Synthesized, stack: string): Array<Record<string, an
 }
 
 const byKind = (all: Array<Record<string, any>>, kind: string) => all.filter((m) => m.kind === kind);
+
+/** Schema errors plus failed or unevaluable CEL rules of one custom resource (empty when the API server would accept it). */
+function admissionErrors(m: Record<string, any>): string[] {
+  const cel = celReport(crdSchema(m.kind)!, m);
+  return [...crdErrors(m), ...cel.failed, ...cel.unevaluated.map((u) => `not evaluated: ${u}`)];
+}
 
 /** Synthesizes with a generated catalog in place of "reference" (scripts/bench.ts: a 90/10 canary every 10th service). */
 function synthWithCatalog(catalog: unknown, overrides: PlatformConfigInput = {}): Synthesized {
@@ -154,7 +161,9 @@ describe.each([
     const carried = services.filter(carriedByLattice);
     expect([byKind(all, "GatewayClass").length, byKind(all, "Gateway").length, byKind(all, "HTTPRoute").length, byKind(all, "IAMAuthPolicy").length]).toEqual([1, 1, carried.length, carried.length]);
     expect(byKind(all, "TargetGroupPolicy")).toHaveLength(carried.reduce((n, x) => n + x.versions.length, 0));
-    for (const m of all) expect(crdErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+    for (const m of all) expect(admissionErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+    // The CEL rules were really evaluated on the Gateway API objects.
+    for (const m of [...byKind(all, "Gateway"), ...byKind(all, "HTTPRoute")]) expect(celReport(crdSchema(m.kind)!, m).passed, m.kind).toBeGreaterThan(5);
   });
 
   it("points the Gateway at the service network by name, with a listener per carried port open to the catalog's namespaces", () => {
@@ -322,7 +331,37 @@ describe("vpc-lattice: the benchmark catalog's 90/10 canaries", () => {
       [90, 10],
       [90, 10],
     ]);
-    for (const m of customResources(s, "workloads")) expect(crdErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+    for (const m of customResources(s, "workloads")) expect(admissionErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+  });
+});
+
+describe("vpc-lattice: a gRPC service", () => {
+  it("becomes a GRPCRoute on an HTTPS listener, its target groups HTTP/2 without Lattice health checks, all accepted by the CRDs", () => {
+    const catalog = structuredClone(CATALOGS.reference) as { services: Array<Record<string, unknown>> };
+    catalog.services.find((x) => x.name === "service-user")!.protocol = "grpc";
+    const s = synthWithCatalog(catalog, LATTICE);
+    const all = customResources(s, "workloads");
+    const [route] = byKind(all, "GRPCRoute");
+    expect(route.metadata).toEqual({ name: "service-user", namespace: "apiuser" });
+    expect(route.spec.parentRefs[0].sectionName).toBe("https-8080");
+    expect(byKind(all, "Gateway")[0].spec.listeners).toEqual([
+      { name: "http-8080", protocol: "HTTP", port: 8080, allowedRoutes: { namespaces: { from: "All" } } },
+      { name: "https-8080", protocol: "HTTPS", port: 8080, allowedRoutes: { namespaces: { from: "All" } } },
+    ]);
+    expect(byKind(all, "TargetGroupPolicy").find((p) => p.metadata.name === "service-user-v1")!.spec).toMatchObject({ protocolVersion: "HTTP2", healthCheck: { enabled: false } });
+    expect(byKind(all, "IAMAuthPolicy").find((p) => p.metadata.name === "service-user")!.spec.targetRef.kind).toBe("GRPCRoute");
+    for (const m of all) expect(admissionErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+  });
+});
+
+describe("the admission check used above", () => {
+  const gateway = (listeners: object[]) => ({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "g", namespace: "n" }, spec: { gatewayClassName: "amazon-vpc-lattice", listeners } });
+
+  it("fails a resource the API server would refuse by a CEL rule, and one it would refuse by schema", () => {
+    const dup = { name: "http-80", protocol: "HTTP", port: 80 };
+    expect(admissionErrors(gateway([dup, dup]))).toContain(".spec.listeners: Listener name must be unique within the Gateway");
+    expect(admissionErrors(gateway([{ name: "tls", protocol: "HTTP", port: 80, tls: { mode: "Terminate" } }]))).toContain(".spec.listeners: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']");
+    expect(admissionErrors(gateway([{ name: "x", protocol: "HTTP", port: 0 }])).join("\n")).toMatch(/port must be >= 1/);
   });
 });
 

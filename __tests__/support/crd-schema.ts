@@ -42,9 +42,9 @@ interface CrdVersion {
   schema: { openAPIV3Schema: object };
 }
 
-let validators: Map<string, { version: string; validate: ValidateFunction }> | undefined;
+let validators: Map<string, { version: string; validate: ValidateFunction; schema: object }> | undefined;
 
-function load(): Map<string, { version: string; validate: ValidateFunction }> {
+function load(): Map<string, { version: string; validate: ValidateFunction; schema: object }> {
   if (validators) return validators;
   // strict: false for the Kubernetes extensions (x-kubernetes-*); int64/int32 are not ajv formats.
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -55,7 +55,7 @@ function load(): Map<string, { version: string; validate: ValidateFunction }> {
       if (!crd || crd.kind !== "CustomResourceDefinition" || !crd.spec) continue;
       const version = crd.spec.versions.find((v) => v.served && v.storage);
       if (!version) continue;
-      validators.set(crd.spec.names.kind, { version: `${crd.spec.group}/${version.name}`, validate: ajv.compile(version.schema.openAPIV3Schema) });
+      validators.set(crd.spec.names.kind, { version: `${crd.spec.group}/${version.name}`, validate: ajv.compile(version.schema.openAPIV3Schema), schema: version.schema.openAPIV3Schema });
     }
   }
   return validators;
@@ -73,4 +73,9 @@ export function crdErrors(resource: { apiVersion?: string; kind?: string }): str
   if (resource.apiVersion !== entry.version) return [`apiVersion ${JSON.stringify(resource.apiVersion)} is not the served storage version ${entry.version}`];
   if (entry.validate(resource)) return [];
   return (entry.validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/** The served storage version's openAPIV3Schema of a kind (for the CEL rules, crd-cel.ts). */
+export function crdSchema(kind: string): object | undefined {
+  return load().get(kind)?.schema;
 }
