@@ -394,6 +394,25 @@ describe("vpc-lattice: what Lattice cannot express", () => {
     expect(warningsOf(withDev(LATTICE))).toEqual([]);
   });
 
+  it("says when mesh settings of the other implementation are set, instead of ignoring them silently", () => {
+    const settingsWarnings = (input: PlatformConfigInput) => {
+      resetRoutingWarnings();
+      const writes: string[] = [];
+      vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+        writes.push(String(chunk));
+        return true;
+      });
+      synthPlatform(input);
+      vi.restoreAllMocks();
+      return writes.join("").split("\n").filter((l) => l.startsWith("WARNING: mesh."));
+    };
+    expect(settingsWarnings(withDev({ mesh: { implementation: "vpc-lattice", controller: { tracing: { enabled: true } } } }))).toEqual([
+      'WARNING: mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.',
+    ]);
+    expect(settingsWarnings(withDev({ mesh: { lattice: { auth: "none" } } }))).toEqual(['WARNING: mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.']);
+    expect(settingsWarnings(withDev(LATTICE))).toEqual([]);
+  });
+
   it("keeps the tcp services running on their plain Services under Lattice (Deployments and Services still rendered)", () => {
     const s = synthPlatform(withDev({ ...LATTICE, workloads: { catalog: "yelb" } }));
     for (const name of ["redis-server", "yelb-db"]) {

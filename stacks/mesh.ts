@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CHARTS } from "../charts/versions";
-import type { MeshImplementation } from "../config/schema/mesh";
+import { ignoredMeshSettings } from "../config/schema/lattice";
+import { type MeshImplementation, meshSchema } from "../config/schema/mesh";
 import { CLUSTER_OUTPUTS, type ClusterOutputs, MESH_OUTPUTS, type MeshOutputs, NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
@@ -12,6 +13,7 @@ import { installAppMesh } from "./mesh/appmesh";
 import { type MeshInstaller, permissionsOf } from "./mesh/installer";
 import { installVpcLattice } from "./mesh/vpc-lattice";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+import { warnOnce } from "./routing/warnings";
 
 // Moved to stacks/mesh/appmesh.ts; re-exported for code that imports them from here.
 export { APPMESH_CONTROLLER, appMeshControllerStatements } from "./mesh/appmesh";
@@ -47,6 +49,8 @@ export class MeshStack extends PlatformStack {
     const mesh = this.config.mesh;
     const region = this.config.platform.region;
     const meshName = mesh.name;
+
+    for (const line of ignoredMeshSettings(mesh, meshSchema.parse({}))) warnOnce(`WARNING: ${line}`);
 
     const cluster = this.upstream("cluster", CLUSTER_OUTPUTS);
     configureKubernetesProviders(this, { cluster, region, helm: true });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
 import { CATALOG_FILES, type CatalogName, type ResolvedCatalog, type ResolvedService } from "../../apps";
 
@@ -84,4 +85,19 @@ export function checkLattice(config: { readonly mesh: { readonly implementation:
   if (config.mesh.implementation !== "vpc-lattice") return;
   const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
   for (const message of latticeRefusals(config.workloads.app.services, where)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+}
+
+/**
+ * Mesh settings that the chosen implementation ignores, said rather than dropped silently:
+ * `mesh.controller.*` (App Mesh's controller and Envoy) under "vpc-lattice", and
+ * `mesh.lattice.*` under "appmesh". `defaults` are the schema's values for an empty section.
+ */
+export function ignoredMeshSettings(mesh: { readonly implementation: string; readonly controller: unknown; readonly lattice: unknown }, defaults: { readonly controller: unknown; readonly lattice: unknown }): string[] {
+  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(mesh.controller, defaults.controller)) {
+    return ['mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.'];
+  }
+  if (mesh.implementation === "appmesh" && !isDeepStrictEqual(mesh.lattice, defaults.lattice)) {
+    return ['mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.'];
+  }
+  return [];
 }
