@@ -421,6 +421,22 @@ describe("vpc-lattice: what Lattice cannot express", () => {
     }
   });
 
+  it("refuses a caller listening on the signing proxy's port, unless auth is none", () => {
+    const catalog = structuredClone(CATALOGS.reference) as { services: Array<Record<string, unknown>> };
+    catalog.services.find((x) => x.name === "frontend")!.port = 8005;
+    const catalogs = CATALOGS as Record<string, unknown>;
+    const saved = catalogs.reference;
+    catalogs.reference = catalog;
+    try {
+      expect(() => parseConfig(withDev(LATTICE), "test config")).toThrow(
+        'workloads.catalog: catalog "reference" (apps/reference.ts) services.frontend.port: 8005 is where the SigV4 signing proxy listens in the pods of services that call Lattice services, so this service could not start; use another port, or mesh.lattice.auth "none"',
+      );
+      expect(() => parseConfig(withDev({ mesh: { implementation: "vpc-lattice", lattice: { auth: "none" } } }), "test config")).not.toThrow();
+    } finally {
+      catalogs.reference = saved;
+    }
+  });
+
   it("refuses a weighted canary of a tcp service, which Lattice would split by pod count instead", () => {
     const catalog = structuredClone(CATALOGS.yelb) as { services: Array<Record<string, unknown>> };
     catalog.services.find((x) => x.name === "redis-server")!.versions = [

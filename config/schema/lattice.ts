@@ -16,6 +16,9 @@ export function carriedByLattice(service: Pick<ResolvedService, "protocol">): bo
   return service.protocol !== "tcp";
 }
 
+/** Port of the SigV4 signing proxy inside a caller's pod (127.0.0.1 only); the app must not listen on it. */
+export const SIGNING_PROXY_PORT = 8005;
+
 /** A service's cluster DNS name: what callers use today, and what Lattice replaces in their env. */
 export function clusterHostname(service: Pick<ResolvedService, "name" | "namespace">): string {
   return `${service.name}.${service.namespace}.svc.cluster.local`;
@@ -31,9 +34,15 @@ export function latticePorts(services: readonly Pick<ResolvedService, "protocol"
  * service with several weighted versions would be split by pod count over its plain
  * Service, not by the catalog's weights. Messages name the catalog, the service and the field.
  */
-export function latticeRefusals(services: readonly ResolvedService[], where: string): string[] {
+export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam"): string[] {
   const out: string[] = [];
+  const callers = new Set(services.filter((s) => s.dependsOn.some((d) => carriedByLattice(services.find((o) => o.name === d) ?? { protocol: "tcp" }))).map((s) => s.name));
   for (const s of services) {
+    if (auth === "iam" && callers.has(s.name) && s.port === SIGNING_PROXY_PORT) {
+      out.push(
+        `${where} services.${s.name}.port: ${SIGNING_PROXY_PORT} is where the SigV4 signing proxy listens in the pods of services that call Lattice services, so this service could not start; use another port, or mesh.lattice.auth "none"`,
+      );
+    }
     if (!carriedByLattice(s) && s.versions.length > 1) {
       out.push(
         `${where} services.${s.name}.versions: mesh.implementation "vpc-lattice" cannot split protocol "${s.protocol}" traffic by weight (Lattice carries TCP only as TLS passthrough), so the weights ${s.versions.map((v) => `${v.name}=${v.weight}`).join(", ")} would be ignored; keep one version of this service or use mesh.implementation "appmesh"`,
@@ -74,17 +83,19 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
       );
     }
     if (s.protocol === "grpc") {
-      out.push(`${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group.`);
+      out.push(
+        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxy does not sign: they must sign with the AWS SDK.`,
+      );
     }
   }
   return out;
 }
 
 /** Adds the refusals to the config's issues when the mesh is "vpc-lattice" (wired in config/schema/index.ts). */
-export function checkLattice(config: { readonly mesh: { readonly implementation: string }; readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog } }, ctx: z.RefinementCtx): void {
+export function checkLattice(config: { readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" } }; readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog } }, ctx: z.RefinementCtx): void {
   if (config.mesh.implementation !== "vpc-lattice") return;
   const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
-  for (const message of latticeRefusals(config.workloads.app.services, where)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+  for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
 }
 
 /**

@@ -3,7 +3,7 @@ import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kube
 import type { DeploymentV1SpecTemplateSpecContainer } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import type { ResolvedService } from "../../apps";
 import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
-import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings } from "../../config/schema/lattice";
+import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings, SIGNING_PROXY_PORT } from "../../config/schema/lattice";
 import { LATTICE_GATEWAY_CLASS } from "../mesh/vpc-lattice";
 import type { MeshRouting } from "./index";
 import { warnOnce } from "./warnings";
@@ -17,7 +17,7 @@ export const LATTICE_DOMAIN_ANNOTATION = "application-networking.k8s.aws/lattice
 export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
 
 /** Where the signing proxy listens, inside the pod only. */
-export const SIGNING_PROXY = { name: "sigv4-proxy", address: "127.0.0.1", port: 8005, user: 65532 } as const;
+export const SIGNING_PROXY = { name: "sigv4-proxy", address: "127.0.0.1", port: SIGNING_PROXY_PORT, user: 65532 } as const;
 
 /** The Gateway listener a service's route attaches to. gRPC on Lattice needs an HTTPS listener (Lattice terminates TLS). */
 export function listenerName(service: Pick<ResolvedService, "protocol" | "port">): string {
