@@ -88,7 +88,7 @@ describe.each([
       clusterVpcId: "${data.terraform_remote_state.remote-state-network.outputs.vpc_id}",
       defaultServiceNetwork: "",
       serviceAccount: { create: true, name: "gateway-api-controller", annotations: { "eks.amazonaws.com/role-arn": "${aws_iam_role.gateway-controller-role.arn}" } },
-      nodeSelector: { "eks-mesh-platform/compute": "ec2" },
+      deployment: { replicas: 2, nodeSelector: { "eks-mesh-platform/compute": "ec2" } },
     });
     expect(release.depends_on).toEqual(
       expect.arrayContaining([

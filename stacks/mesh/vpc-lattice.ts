@@ -5,6 +5,7 @@ import { VpclatticeServiceNetwork } from "@cdktf/provider-aws/lib/vpclattice-ser
 import { VpclatticeServiceNetworkVpcAssociation } from "@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { CHARTS } from "../../charts/versions";
+import { COMPUTE_LABEL } from "../../config/schema/cluster";
 import { latticePorts } from "../../config/schema/lattice";
 import type { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
@@ -121,6 +122,8 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
       clusterVpcId: vpcId,
       clusterName: cluster.clusterName,
       serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.role.arn } },
+      // This chart reads its node selector under `deployment` (merged with its kubernetes.io/os: linux).
+      deployment: { nodeSelector: { [COMPUTE_LABEL]: "ec2" } },
     },
     dependsOn: [ns, ...Object.values(gatewayApi.crds), ...after.map((a) => a.release), ...permissionsOf(role)],
   });
