@@ -13,7 +13,7 @@ import { generatedCatalog } from "../scripts/bench";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/constructs/mesh-warning";
 import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice";
-import { resetRoutingWarnings } from "../stacks/routing/warnings";
+import { resetRoutingWarnings } from "../stacks/constructs/synth-warnings";
 import { celReport } from "./support/crd-cel";
 import { crdErrors, crdKinds, crdSchema, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";

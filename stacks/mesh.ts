@@ -13,7 +13,7 @@ import { installAppMesh } from "./mesh/appmesh";
 import { type MeshInstaller, permissionsOf } from "./mesh/installer";
 import { installVpcLattice } from "./mesh/vpc-lattice";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
-import { warnOnce } from "./routing/warnings";
+import { warnOnce } from "./constructs/synth-warnings";
 
 // Moved to stacks/mesh/appmesh.ts; re-exported for code that imports them from here.
 export { APPMESH_CONTROLLER, appMeshControllerStatements } from "./mesh/appmesh";
@@ -29,9 +29,9 @@ const MESH_INSTALLERS: Record<MeshImplementation, MeshInstaller> = {
 
 /**
  * The mesh stack: the cluster add-ons every workload relies on, installed with Helm after
- * the cluster stack and before the workloads stack, so the workloads' App Mesh custom
- * resources find their CRDs at plan time (kubernetes_manifest reads CRD schemas while
- * planning). It talks to the cluster through providers configured from the cluster stack's
+ * the cluster stack and before the workloads stack, so the workloads' custom resources
+ * (App Mesh objects, or Gateway API routes and Lattice policies) find their CRDs at plan
+ * time (kubernetes_manifest reads CRD schemas while planning). It talks to the cluster through providers configured from the cluster stack's
  * state, never in the state that creates the cluster (terraform-aws-eks #1234).
  *
  * Order inside the stack: the AWS Load Balancer Controller first, since its webhooks

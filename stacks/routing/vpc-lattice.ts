@@ -6,7 +6,7 @@ import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
 import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings, SIGNING_PROXY_PORT } from "../../config/schema/lattice";
 import { LATTICE_GATEWAY_CLASS } from "../mesh/vpc-lattice";
 import type { MeshRouting } from "./index";
-import { warnOnce } from "./warnings";
+import { warnOnce } from "../constructs/synth-warnings";
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 export const LATTICE_API_VERSION = "application-networking.k8s.aws/v1alpha1";
