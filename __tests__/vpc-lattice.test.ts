@@ -224,6 +224,27 @@ describe.each([
     }
   });
 
+  it("lets each caller's role invoke exactly its Lattice dependencies' services (both sides must allow), and nothing of App Mesh", () => {
+    const docs = s.data("workloads", "aws_iam_policy_document");
+    for (const svc of services) {
+      const deps = svc.dependsOn.filter((d) => carriedByLattice(services.find((x) => x.name === d)!));
+      const statements = (docs[`${svc.name}-role-permissions`]?.statement ?? []) as Array<{ sid: string; actions: string[]; resources: string[] }>;
+      const invoke = statements.filter((st) => st.actions.some((a) => a.startsWith("vpc-lattice-svcs:")));
+      if (!deps.length) {
+        expect(invoke, svc.name).toEqual([]);
+        continue;
+      }
+      expect(invoke).toEqual([
+        {
+          sid: "InvokeItsLatticeDependencies",
+          actions: ["vpc-lattice-svcs:Invoke"],
+          resources: deps.map((d) => `\${data.kubernetes_resource.${d}-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-service-arn"]}/*`),
+        },
+      ]);
+      expect(JSON.stringify(statements)).not.toContain("appmesh:");
+    }
+  });
+
   it("gives callers of Lattice services a signing proxy sidecar, pinned, restricted, listening on localhost only", () => {
     const deployments = s.resources("workloads", "kubernetes_deployment_v1");
     for (const svc of services) {

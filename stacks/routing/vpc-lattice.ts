@@ -10,8 +10,9 @@ import { warnOnce } from "../constructs/synth-warnings";
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 export const LATTICE_API_VERSION = "application-networking.k8s.aws/v1alpha1";
-/** Annotation the controller sets on a route once its Lattice service exists: the name Lattice assigned. */
+/** Annotations the controller sets on a route (in one patch) once its Lattice service exists: the name Lattice assigned, and the service's ARN. */
 export const LATTICE_DOMAIN_ANNOTATION = "application-networking.k8s.aws/lattice-assigned-domain-name";
+export const LATTICE_SERVICE_ARN_ANNOTATION = "application-networking.k8s.aws/lattice-service-arn";
 
 /** Pod-template annotation naming the mesh the pod was made for. */
 export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
@@ -168,6 +169,7 @@ export const vpcLatticeRouting: MeshRouting = {
 
     const routes = new Map<string, Manifest>();
     const domains = new Map<string, string>();
+    const arns = new Map<string, string>();
     for (const s of services.filter(carriedByLattice)) {
       const m = latticeServiceManifests(s, meshName, gatewayNamespace);
       const policies = Object.entries(m.targetGroupPolicies).map(([version, manifest]) => {
@@ -192,12 +194,19 @@ export const vpcLatticeRouting: MeshRouting = {
       });
       reread.overrideLogicalId(`${s.name}-route-status`);
       domains.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_DOMAIN_ANNOTATION}"]}`);
+      arns.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_SERVICE_ARN_ANNOTATION}"]}`);
     }
 
     const callsLattice = (s: ResolvedService) => s.dependsOn.some((d) => domains.has(d));
     return {
       versionDependencies: () => [],
-      sidecarStatements: () => [],
+      // Lattice IAM auth needs an allow on both sides: the callee's auth policy names the
+      // caller's role, and the caller's role allows invoking exactly its dependencies' services.
+      sidecarStatements: (s) => {
+        const deps = [...new Set(s.dependsOn)].filter((d) => arns.has(d));
+        if (!iam || deps.length === 0) return [];
+        return [{ sid: "InvokeItsLatticeDependencies", actions: ["vpc-lattice-svcs:Invoke"], resources: deps.map((d) => `${arns.get(d)}/*`) }];
+      },
       podEnvironment: (s) => {
         const env: Record<string, string> = {};
         // The catalog's env names dependencies by their cluster DNS name; under Lattice the
