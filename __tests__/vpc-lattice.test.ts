@@ -9,6 +9,7 @@ import { CHARTS, GATEWAY_API, SIGV4_PROXY_IMAGE } from "../charts/versions";
 import { parseConfig } from "../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../config/schema";
 import { carriedByLattice, latticePorts } from "../config/schema/lattice";
+import { extractSynthWarnings } from "../ops/synth-warnings";
 import { generatedCatalog } from "../scripts/bench";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/constructs/mesh-warning";
@@ -399,16 +400,21 @@ describe("vpc-lattice: what Lattice cannot express", () => {
     synthPlatform(input);
     synthPlatform(input);
     vi.restoreAllMocks();
-    return writes.join("").split("\n").filter((l) => l.startsWith("WARNING (mesh.implementation"));
+    return writes.join("").split("\n").filter((l) => l.startsWith("WARNING: mesh.implementation"));
   };
 
   it("warns once per synth, naming the service and the field, for Yelb's retries, its tcp services and its UI's hard-wired backend", () => {
     expect(warningsOf(withDev({ ...LATTICE, workloads: { catalog: "yelb" } }))).toEqual([
-      'WARNING (mesh.implementation "vpc-lattice"): yelb/yelb-ui.dependsOn: no env value of yelb-ui names yelb-appserver.yelb.svc.cluster.local, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service\'s env (it is rewritten to the Lattice name) or read it from the route\'s application-networking.k8s.aws/lattice-assigned-domain-name annotation.',
-      'WARNING (mesh.implementation "vpc-lattice"): yelb/yelb-appserver.retryPolicy: VPC Lattice has no route retries or per-try timeout, so 2 retries of 2000 ms on server-error, client-error, gateway-error are not applied; each request is tried once (Lattice\'s own request timeout applies), so callers should retry.',
-      'WARNING (mesh.implementation "vpc-lattice"): yelb/redis-server.protocol: "tcp" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service redis-server.yelb.svc.cluster.local:6379 (callers: yelb-appserver), without IAM auth between services.',
-      'WARNING (mesh.implementation "vpc-lattice"): yelb/yelb-db.protocol: "tcp" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service yelb-db.yelb.svc.cluster.local:5432 (callers: yelb-appserver), without IAM auth between services.',
+      'WARNING: mesh.implementation "vpc-lattice": yelb/yelb-ui.dependsOn: no env value of yelb-ui names yelb-appserver.yelb.svc.cluster.local, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service\'s env (it is rewritten to the Lattice name) or read it from the route\'s application-networking.k8s.aws/lattice-assigned-domain-name annotation.',
+      'WARNING: mesh.implementation "vpc-lattice": yelb/yelb-appserver.retryPolicy: VPC Lattice has no route retries or per-try timeout, so 2 retries of 2000 ms on server-error, client-error, gateway-error are not applied; each request is tried once (Lattice\'s own request timeout applies), so callers should retry.',
+      'WARNING: mesh.implementation "vpc-lattice": yelb/redis-server.protocol: "tcp" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service redis-server.yelb.svc.cluster.local:6379 (callers: yelb-appserver), without IAM auth between services.',
+      'WARNING: mesh.implementation "vpc-lattice": yelb/yelb-db.protocol: "tcp" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service yelb-db.yelb.svc.cluster.local:5432 (callers: yelb-appserver), without IAM auth between services.',
     ]);
+  });
+
+  it("reach the pull-request plan comment (ops/synth-warnings.ts reads them from the synth log)", () => {
+    const lines = warningsOf(withDev({ ...LATTICE, workloads: { catalog: "yelb" } }));
+    expect(extractSynthWarnings(lines.join("\n"))).toEqual(lines);
   });
 
   it("says nothing for the reference catalog, which Lattice carries whole", () => {
@@ -440,6 +446,12 @@ describe("vpc-lattice: what Lattice cannot express", () => {
       expect(s.resource("workloads", "kubernetes_deployment_v1", `${name}-deployment-v1`)).toBeDefined();
       expect(s.resource("workloads", "kubernetes_service_v1", `${name}-service`).spec.type).toBe("ClusterIP");
     }
+  });
+
+  it("refuses mesh TLS, which App Mesh's sidecars terminate and Lattice has none of", () => {
+    expect(() => parseConfig(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "strict" } } }), "test config")).toThrow(
+      'mesh.tls.mode: "strict" is TLS between App Mesh\'s Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)',
+    );
   });
 
   it("refuses a caller listening on the signing proxy's port, unless auth is none", () => {

@@ -3,6 +3,7 @@ import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
 import { loadCostInput, resolveCostInput } from "./input";
+import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
 import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
@@ -119,12 +120,17 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
         ? loadCostInput(args.catalog)
         : resolveCostInput(EXAMPLES[args.example as ExampleName]);
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
+    // The platform's EC2 capacity priced both ways: the fixed node group and Karpenter (cost/karpenter.ts).
+    const karpenter = platform ? compareKarpenter(report, platform.cluster.karpenter) : undefined;
     // App Mesh vs VPC Lattice for the configured catalog (cost/mesh.ts).
     const mesh = platform ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
     if (args.json) {
-      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(mesh ? { mesh } : {}) }, null, 2) + "\n");
+      io.stdout(
+        JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(mesh ? { mesh } : {}) }, null, 2) + "\n",
+      );
     } else {
       io.stdout(formatReport(report));
+      if (platform && karpenter) io.stdout("\n" + formatKarpenterComparison(report, karpenter, platform.cluster.autoscaling));
       if (mesh) io.stdout(`\n${formatMeshComparison(mesh, prices.hoursPerMonth)}`);
     }
     if (args.svg !== undefined) {

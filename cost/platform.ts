@@ -14,10 +14,16 @@ export interface PlatformCostSource {
   readonly workloads: { readonly app: ResolvedCatalog };
   /**
    * The mesh section: its `implementation` and `lattice.auth` decide the pods' sidecars
-   * (App Mesh's Envoy, Lattice's signing proxy). Typed loosely because callers that check
-   * other sections pass a narrower view of it. @default App Mesh
+   * (App Mesh's Envoy, Lattice's signing proxy); mesh TLS has a price. Absent in older
+   * callers: App Mesh, TLS off.
    */
-  readonly mesh?: object;
+  readonly mesh?: {
+    readonly implementation?: MeshCostSource["implementation"];
+    readonly lattice?: MeshCostSource["lattice"];
+    readonly tls?: { readonly mode: "off" | "strict"; readonly certificateAuthorityArn?: string };
+    readonly [other: string]: unknown;
+  };
+  readonly edge?: { readonly waf: { readonly enabled: boolean } };
 }
 
 /**
@@ -72,10 +78,25 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
     controlPlaneSupport: config.cluster.supportType === "EXTENDED" ? "extended" : "standard",
     natGateways: config.network.natGateways === "per-az" ? config.network.azCount : config.network.natGateways === "single" ? 1 : 0,
     albs: services.some((s) => s.public) ? 1 : 0,
+    ...meshTlsCost(config),
+    ...(config.edge?.waf.enabled && services.some((s) => s.public) ? { waf: { webAcls: 1, rulesPerAcl: WAF_RULES } } : {}),
     autoDefault: "optimize",
   };
-  const mesh = config.mesh as Partial<MeshCostSource> | undefined;
+  const mesh = config.mesh;
   return mesh?.implementation && mesh.lattice ? withMesh(input, services, { implementation: mesh.implementation, lattice: mesh.lattice }) : input;
+}
+
+/** Rules in the edge's web ACL: the rate limit and three AWS managed rule groups (stacks/constructs/edge/web-acl.ts). */
+const WAF_RULES = 4;
+
+/** Mesh TLS: a CA to pay for unless a shared one is named, and one certificate per service version. */
+function meshTlsCost(config: PlatformCostSource): Pick<CostInput, "privateCas" | "privateCertificates"> {
+  const tls = config.mesh?.tls;
+  if (!tls || tls.mode === "off") return {};
+  return {
+    privateCas: tls.certificateAuthorityArn === undefined ? 1 : 0,
+    privateCertificates: config.workloads.app.services.reduce((n, s) => n + s.versions.length, 0),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { ignoredMeshSettings } from "../config/schema/lattice";
 import { type MeshImplementation, meshSchema } from "../config/schema/mesh";
 import { CLUSTER_OUTPUTS, type ClusterOutputs, MESH_OUTPUTS, type MeshOutputs, NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
+import { installCapacityAddons } from "./constructs/capacity-addons";
 import { skipCheck } from "./constructs/checkov";
 import { HelmAddon } from "./constructs/helm-addon";
 import { IrsaRole } from "./constructs/irsa-role";
@@ -69,6 +70,8 @@ export class MeshStack extends PlatformStack {
       helm: this.helmOptions,
       after: lbc ? [lbc] : [],
     });
+    // Karpenter and the VPA recommender, when configured (stacks/constructs/capacity-addons.ts).
+    installCapacityAddons(this, { clusterName: cluster.clusterName, helm: this.helmOptions, after: lbc ? [lbc] : [] });
 
     this.outputs = {
       meshName,

@@ -3,13 +3,17 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { ResolvedService, TableAccess } from "../apps";
 import { ec2Scheduling } from "../config/schema/cross-checks";
+import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
 import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
+import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
+import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
+import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 import { MESH_ROUTING } from "./routing";
 
@@ -106,7 +110,17 @@ export class WorkloadsStack extends PlatformStack {
       namespaces.set(s.namespace, ns);
     }
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, mesh, settings: config.mesh, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
+    addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
+
+    // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
+    const meshTls = config.mesh.tls.mode === "strict" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
+    const edge = publicServices.length
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
+      : undefined;
+
+    const rendered = routing.render(this, { meshName: mesh.meshName, mesh, settings: config.mesh, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
     const roles = new Map<string, string>();
 
     let ingressHostname = "";
@@ -141,11 +155,12 @@ export class WorkloadsStack extends PlatformStack {
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         statements,
         platformEnv,
-        scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
+        scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
         sidecars: rendered.sidecars(s),
         podAnnotations: rendered.podAnnotations(s),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        kubeletProbes: meshTls ? "tcp" : "http",
       });
       roles.set(s.name, svc.role.role.arn);
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
@@ -159,6 +174,8 @@ export class WorkloadsStack extends PlatformStack {
     }
     rendered.authorize(roles);
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
+    if (edge) edge.finish(this, ingressHostname);
+    else publishNoEdge(this);
   }
 }
 

@@ -8,23 +8,22 @@ import { parseAllDocuments } from "yaml";
  * installs, read at test time from ../shared/reference/ and never copied into the project:
  * App Mesh controller 1.13.3, the Gateway API v1.5.0 standard channel, and the AWS Gateway
  * API Controller v2.1.3's own CRDs. Per kind, the schema is the openAPIV3Schema of the
- * version that is both served and the storage version. (CEL rules, x-kubernetes-validations,
- * are not evaluated: ajv knows JSON Schema only.)
+ * version that is both served and the storage version. CEL rules (x-kubernetes-validations)
+ * are evaluated separately, by crd-cel.ts.
  */
-export const REFERENCE_DIR = findReferenceDir();
+export const CRDS_FILE = sharedReference("appmesh-controller-1.13.3", "crds.yaml");
+export const GATEWAY_API_DIR = sharedReference("gateway-api-v1.5.0");
+export const GATEWAY_CONTROLLER_DIR = sharedReference("aws-gateway-controller-v2.1.3");
 
-/** ../shared/reference from the project root; from a git worktree nested deeper, the nearest one above. */
-function findReferenceDir(): string {
+/**
+ * A file under shared/reference: the folder sits next to the repository, or next to the
+ * folder holding it when the checkout is a worktree one level down (e.g. wt/<branch>).
+ */
+function sharedReference(...parts: string[]): string {
   const root = path.resolve(__dirname, "..", "..");
-  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "shared", "reference");
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return path.join(path.dirname(root), "shared", "reference");
-  }
+  const candidates = [path.resolve(root, "..", "shared", "reference", ...parts), path.resolve(root, "..", "..", "shared", "reference", ...parts)];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
-export const CRDS_FILE = path.join(REFERENCE_DIR, "appmesh-controller-1.13.3", "crds.yaml");
-export const GATEWAY_API_DIR = path.join(REFERENCE_DIR, "gateway-api-v1.5.0");
-export const GATEWAY_CONTROLLER_DIR = path.join(REFERENCE_DIR, "aws-gateway-controller-v2.1.3");
 
 const yamlFiles = (dir: string) =>
   fs

@@ -92,8 +92,22 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
 }
 
 /** Adds the refusals to the config's issues when the mesh is "vpc-lattice" (wired in config/schema/index.ts). */
-export function checkLattice(config: { readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" } }; readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog } }, ctx: z.RefinementCtx): void {
+export function checkLattice(
+  config: {
+    readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode: string } };
+    readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog };
+  },
+  ctx: z.RefinementCtx,
+): void {
   if (config.mesh.implementation !== "vpc-lattice") return;
+  if (config.mesh.tls && config.mesh.tls.mode !== "off") {
+    // Mesh TLS is terminated by App Mesh's Envoy sidecars; without them the pods would get TLS they cannot speak.
+    ctx.addIssue({
+      code: "custom",
+      path: ["mesh", "tls", "mode"],
+      message: `"${config.mesh.tls.mode}" is TLS between App Mesh's Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)`,
+    });
+  }
   const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
   for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
 }

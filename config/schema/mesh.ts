@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHARTS } from "../../charts/versions";
 import { dnsLabel, intInRange } from "./common";
+import { meshTlsSchema } from "./mesh-tls";
 
 /**
  * Mesh implementations the platform can install: "appmesh" (AWS App Mesh, discontinued on
@@ -129,6 +130,8 @@ export const meshSchema = z
     /** Name of the mesh the workloads join. @default "<platform.name>-<platform.environment>" */
     name: dnsLabel("mesh name", 63).optional(),
     controller: controllerSchema,
+    /** TLS between the services' sidecars (docs/encryption.md). */
+    tls: meshTlsSchema,
     /** Amazon VPC Lattice settings (implementation "vpc-lattice"). */
     lattice: latticeSchema,
     addons: z

@@ -6,6 +6,7 @@ import type { ResolvedService } from "../../apps";
 import type { MeshImplementation, MeshSettings } from "../../config/schema/mesh";
 import type { MeshOutputs } from "../contracts";
 import type { AwsContext } from "../constructs/aws-context";
+import type { MeshTlsMaterial } from "../constructs/mesh-tls";
 import { appMeshRouting } from "./appmesh";
 import { vpcLatticeRouting } from "./vpc-lattice";
 
@@ -28,6 +29,8 @@ export interface MeshRoutingProps {
   readonly context: AwsContext;
   /** Namespace objects the mesh objects need first. */
   readonly dependsOn: ITerraformDependable[];
+  /** TLS between sidecars (config mesh.tls), when on. @default plain text */
+  readonly tls?: MeshTlsMaterial;
 }
 
 export interface RenderedMeshRouting {

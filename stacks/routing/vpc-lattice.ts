@@ -156,7 +156,7 @@ export const vpcLatticeRouting: MeshRouting = {
 
   render(scope, props) {
     const { meshName, services, settings, context } = props;
-    for (const line of latticeWarnings(services)) warnOnce(`WARNING (mesh.implementation "vpc-lattice"): ${line}`);
+    for (const line of latticeWarnings(services)) warnOnce(`WARNING: mesh.implementation "vpc-lattice": ${line}`);
     const iam = settings.lattice.auth === "iam";
     const gatewayNamespace = props.mesh.controllerNamespace;
     const byName = new Map(services.map((s) => [s.name, s] as const));
