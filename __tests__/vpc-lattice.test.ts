@@ -8,7 +8,7 @@ import prodConfig from "../config/environments/prod";
 import { CHARTS, GATEWAY_API, SIGV4_PROXY_IMAGE } from "../charts/versions";
 import { parseConfig } from "../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../config/schema";
-import { carriedByLattice, latticePorts } from "../config/schema/lattice";
+import { carriedByLattice, latticePorts, signedDependencies } from "../config/schema/lattice";
 import { extractSynthWarnings } from "../ops/synth-warnings";
 import { generatedCatalog } from "../scripts/bench";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
@@ -246,29 +246,39 @@ describe.each([
     }
   });
 
-  it("gives callers of Lattice services a signing proxy sidecar, pinned, restricted, listening on localhost only", () => {
+  it("gives callers one signing proxy per Lattice dependency their env names, pinned, restricted, on localhost only", () => {
     const deployments = s.resources("workloads", "kubernetes_deployment_v1");
     for (const svc of services) {
-      const callsLattice = svc.dependsOn.some((d) => carriedByLattice(services.find((x) => x.name === d)!));
+      const signed = signedDependencies(svc, services);
       for (const v of svc.versions) {
         const containers = deployments[`${svc.name}-deployment-${v.name}`].spec.template.spec.container;
-        const env = Object.fromEntries(containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-        if (!callsLattice) {
-          expect(containers, svc.name).toHaveLength(1);
-          expect(env.HTTP_PROXY).toBeUndefined();
-          continue;
-        }
-        expect(containers[1]).toMatchObject({
-          name: "sigv4-proxy",
-          image: `${SIGV4_PROXY_IMAGE.repository}:${SIGV4_PROXY_IMAGE.tag}`,
-          args: ["--name", "vpc-lattice-svcs", "--region", "us-east-1", "--unsigned-payload", "--upstream-url-scheme", "http", "--port", "127.0.0.1:8005"],
-          security_context: { run_as_non_root: true, read_only_root_filesystem: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } },
+        expect(containers.map((c: { name: string }) => c.name)).toEqual([svc.name, ...signed.map((d) => `sigv4-${d}`)]);
+        signed.forEach((dep, i) => {
+          const depPort = services.find((x) => x.name === dep)!.port;
+          expect(containers[i + 1]).toMatchObject({
+            image: `${SIGV4_PROXY_IMAGE.repository}:${SIGV4_PROXY_IMAGE.tag}`,
+            args: [
+              "--name",
+              "vpc-lattice-svcs",
+              "--region",
+              "us-east-1",
+              "--unsigned-payload",
+              "--upstream-url-scheme",
+              "http",
+              "--host",
+              `\${data.kubernetes_resource.${dep}-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:${depPort}`,
+              "--duplicate-headers",
+              "Authorization",
+              "--port",
+              `127.0.0.1:${8005 + i}`,
+            ],
+            security_context: { run_as_non_root: true, read_only_root_filesystem: true, allow_privilege_escalation: false, capabilities: { drop: ["ALL"] } },
+          });
+          expect(containers[i + 1].port).toBeUndefined();
         });
-        expect(containers[1].port).toBeUndefined();
-        expect(env).toMatchObject({ HTTP_PROXY: "http://127.0.0.1:8005", http_proxy: "http://127.0.0.1:8005" });
-        expect(env.NO_PROXY).toContain(".cluster.local");
       }
     }
+    expect(signedDependencies(services.find((x) => x.name === services[0].name)!, services).length).toBe(catalogName === "reference" ? 3 : 0);
   });
 
   it("passes Checkov over the mesh and workloads stacks, skips only with reasons", () => {
@@ -283,11 +293,11 @@ describe.each([
 describe("vpc-lattice: callers reach dependencies by the name Lattice assigns", () => {
   const s = synthPlatform(withDev(LATTICE));
 
-  it("rewrites the cluster DNS names in the catalog's env to the route's Lattice name, keeping scheme and port", () => {
+  it("points the catalog's env at each dependency's signing proxy in the pod, scheme and path kept", () => {
     const frontend = s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0];
     const env = Object.fromEntries(frontend.env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    const lattice = (svc: string) => `http://\${data.kubernetes_resource.${svc}-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:8080`;
-    expect(env).toMatchObject({ LOGIN_API_URL: lattice("service-user"), REGISTRATION_API_URL: lattice("service-registro"), CHAT_API_URL: lattice("service-chat") });
+    expect(env).toMatchObject({ LOGIN_API_URL: "http://127.0.0.1:8005", REGISTRATION_API_URL: "http://127.0.0.1:8006", CHAT_API_URL: "http://127.0.0.1:8007" });
+    expect(Object.keys(env)).not.toContain("HTTP_PROXY");
   });
 
   it("reads the name back only after the controller annotated the route", () => {
@@ -332,11 +342,12 @@ describe("vpc-lattice with auth \"none\"", () => {
     for (const d of Object.values(s.resources("workloads", "kubernetes_deployment_v1"))) {
       const containers = d.spec.template.spec.container;
       expect(containers).toHaveLength(1);
-      expect(containers[0].env.map((e: { name: string }) => e.name)).not.toContain("HTTP_PROXY");
     }
-    // Callers still get the Lattice names.
+    // Callers get the names Lattice assigned, the catalog's port kept.
     const frontend = s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0];
-    expect(frontend.env.find((e: { name: string }) => e.name === "LOGIN_API_URL").value).toContain("lattice-assigned-domain-name");
+    expect(frontend.env.find((e: { name: string }) => e.name === "LOGIN_API_URL").value).toBe(
+      'http://${data.kubernetes_resource.service-user-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:8080',
+    );
   });
 });
 
@@ -456,13 +467,13 @@ describe("vpc-lattice: what Lattice cannot express", () => {
 
   it("refuses a caller listening on the signing proxy's port, unless auth is none", () => {
     const catalog = structuredClone(CATALOGS.reference) as { services: Array<Record<string, unknown>> };
-    catalog.services.find((x) => x.name === "frontend")!.port = 8005;
+    catalog.services.find((x) => x.name === "frontend")!.port = 8006;
     const catalogs = CATALOGS as Record<string, unknown>;
     const saved = catalogs.reference;
     catalogs.reference = catalog;
     try {
       expect(() => parseConfig(withDev(LATTICE), "test config")).toThrow(
-        'workloads.catalog: catalog "reference" (apps/reference.ts) services.frontend.port: 8005 is where the SigV4 signing proxy listens in the pods of services that call Lattice services, so this service could not start; use another port, or mesh.lattice.auth "none"',
+        'workloads.catalog: catalog "reference" (apps/reference.ts) services.frontend.port: 8006 is taken in its pods by a SigV4 signing proxy (ports 8005-8007, one per Lattice dependency its env names), so the service could not start; use another port, or mesh.lattice.auth "none"',
       );
       expect(() => parseConfig(withDev({ mesh: { implementation: "vpc-lattice", lattice: { auth: "none" } } }), "test config")).not.toThrow();
     } finally {

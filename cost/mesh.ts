@@ -1,5 +1,5 @@
 import type { ResolvedService } from "../apps";
-import { carriedByLattice } from "../config/schema/lattice";
+import { carriedByLattice, signedDependencies } from "../config/schema/lattice";
 import { money } from "./format";
 import { resolveCostInput } from "./input";
 import { buildCostReport, type CostModelOptions, type ScenarioCost } from "./model";
@@ -15,15 +15,14 @@ export interface MeshCostSource {
 }
 
 /**
- * The SigV4 signing proxy's requests (stacks/routing/vpc-lattice.ts signingProxyContainer),
- * added to the pods of services that call a Lattice service when auth is "iam".
+ * One SigV4 signing proxy's requests (stacks/routing/vpc-lattice.ts signingProxyContainer):
+ * with auth "iam", a caller's pods get one per Lattice dependency its env names.
  */
 export const SIGNING_PROXY_REQUEST: ContainerRequest = { name: "sigv4-proxy", cpuMillicores: 25, memoryMiB: 32 };
 
-/** Services whose pods get the signing proxy: callers of a Lattice-carried service. */
-export function latticeCallers(services: readonly ResolvedService[]): string[] {
-  const carried = new Set(services.filter(carriedByLattice).map((s) => s.name));
-  return services.filter((s) => s.dependsOn.some((d) => carried.has(d))).map((s) => s.name);
+/** Signing proxies per pod of each service that gets any (auth "iam"). */
+export function signingProxiesPerPod(services: readonly ResolvedService[]): Map<string, number> {
+  return new Map(services.map((s) => [s.name, signedDependencies(s, services).length] as const).filter(([, n]) => n > 0));
 }
 
 /**
@@ -32,11 +31,14 @@ export function latticeCallers(services: readonly ResolvedService[]): string[] {
  */
 export function withMesh(input: CostInput, services: readonly ResolvedService[], mesh: MeshCostSource): CostInput {
   if (mesh.implementation === "appmesh") return { ...input, mesh: { enabled: true } };
-  const callers = new Set(mesh.lattice.auth === "iam" ? latticeCallers(services) : []);
+  const proxies = mesh.lattice.auth === "iam" ? signingProxiesPerPod(services) : new Map<string, number>();
   return {
     ...input,
     mesh: { enabled: false },
-    services: input.services.map((s) => (callers.has(s.name) ? { ...s, sidecars: [...(s.sidecars ?? []), SIGNING_PROXY_REQUEST] } : s)),
+    services: input.services.map((s) => {
+      const n = proxies.get(s.name) ?? 0;
+      return n ? { ...s, sidecars: [...(s.sidecars ?? []), ...Array.from({ length: n }, () => SIGNING_PROXY_REQUEST)] } : s;
+    }),
   };
 }
 
@@ -54,7 +56,8 @@ export interface MeshComparison {
   readonly configured: MeshCostSource["implementation"];
   readonly carried: readonly string[];
   readonly notCarried: readonly string[];
-  readonly callers: readonly string[];
+  /** Signing proxies per pod, by service (auth "iam"). */
+  readonly signingProxies: Readonly<Record<string, number>>;
   readonly appmesh: MeshCost;
   readonly lattice: MeshCost;
   readonly prices: MeshPriceTable;
@@ -85,11 +88,17 @@ export function compareMeshes(
     configured: mesh.implementation,
     carried,
     notCarried: services.filter((s) => !carriedByLattice(s)).map((s) => s.name),
-    callers: mesh.lattice.auth === "iam" ? latticeCallers(services) : [],
+    signingProxies: Object.fromEntries(mesh.lattice.auth === "iam" ? signingProxiesPerPod(services) : []),
     appmesh: cost("appmesh", meshPrices.appMesh.value),
     lattice: cost("vpc-lattice", carried.length * meshPrices.lattice.serviceHourly.value),
     prices: meshPrices,
   };
+}
+
+function proxyDetail(proxies: Readonly<Record<string, number>>): string {
+  const callers = Object.keys(proxies).length;
+  const total = Object.values(proxies).reduce((a, b) => a + b, 0);
+  return callers ? `no Envoy; ${total} SigV4 prox${total === 1 ? "y" : "ies"} per pod of ${callers} caller(s)` : "no Envoy, no sidecar";
 }
 
 /** Plain-text table of the comparison, in the report's columns. */
@@ -102,7 +111,7 @@ export function formatMeshComparison(c: MeshComparison, hoursPerMonth: number): 
     row("App Mesh: platform", "Envoy sidecar in every pod", c.appmesh.platform.hourly),
     row("App Mesh: the mesh", "no charge of its own (discontinued 2026-09-30)", c.appmesh.meshHourly),
     row("App Mesh total", "", c.appmesh.hourly),
-    row("Lattice: platform", c.callers.length ? `no Envoy; SigV4 proxy in ${c.callers.length} caller(s)` : "no Envoy, no sidecar", c.lattice.platform.hourly),
+    row("Lattice: platform", proxyDetail(c.signingProxies), c.lattice.platform.hourly),
     row("Lattice: services", `${c.carried.length} × ${money(l.serviceHourly.value, 3)}/service-hour`, c.lattice.meshHourly),
     row("Lattice total", "", c.lattice.hourly),
     row("Lattice − App Mesh", "before traffic charges", c.lattice.hourly - c.appmesh.hourly),

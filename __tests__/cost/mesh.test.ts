@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cost/command";
-import { compareMeshes, latticeCallers, SIGNING_PROXY_REQUEST, withMesh } from "../../cost/mesh";
+import { compareMeshes, SIGNING_PROXY_REQUEST, signingProxiesPerPod, withMesh } from "../../cost/mesh";
 import { costInputFromPlatform } from "../../cost/platform";
 import { DEFAULT_PRICES } from "../../cost/prices";
 import { MESH_PRICES_US_EAST_1 } from "../../cost/prices/vpc-lattice-us-east-1";
@@ -24,20 +24,20 @@ describe("mesh prices (us-east-1)", () => {
   });
 
   it("count the signing proxy with the requests the workloads stack gives it", () => {
-    const c = signingProxyContainer("us-east-1");
+    const c = signingProxyContainer("us-east-1", "service-user", "service-user.example:8080", 8005);
     expect([c.resources!.requests!.cpu, c.resources!.requests!.memory]).toEqual([`${SIGNING_PROXY_REQUEST.cpuMillicores}m`, `${SIGNING_PROXY_REQUEST.memoryMiB}Mi`]);
   });
 });
 
 describe("pods under each mesh", () => {
-  it("App Mesh: Envoy in every pod; Lattice: no Envoy, the signing proxy on callers only", () => {
+  it("App Mesh: Envoy in every pod; Lattice: no Envoy, one signing proxy per dependency on callers only", () => {
     const base = costInputFromPlatform(reference, "requested");
     expect(withMesh(base, reference.workloads.app.services, { implementation: "appmesh", lattice: { auth: "iam" } }).mesh).toEqual({ enabled: true });
     const lattice = withMesh(base, reference.workloads.app.services, { implementation: "vpc-lattice", lattice: { auth: "iam" } });
     expect(lattice.mesh).toEqual({ enabled: false });
-    expect(latticeCallers(reference.workloads.app.services)).toEqual(["frontend"]);
+    expect([...signingProxiesPerPod(reference.workloads.app.services)]).toEqual([["frontend", 3]]);
     expect(lattice.services.map((s) => [s.name, (s.sidecars ?? []).map((c) => c.name)])).toEqual([
-      ["frontend", ["sigv4-proxy"]],
+      ["frontend", ["sigv4-proxy", "sigv4-proxy", "sigv4-proxy"]],
       ["service-user", []],
       ["service-registro", []],
       ["service-chat", []],

@@ -16,12 +16,28 @@ export function carriedByLattice(service: Pick<ResolvedService, "protocol">): bo
   return service.protocol !== "tcp";
 }
 
-/** Port of the SigV4 signing proxy inside a caller's pod (127.0.0.1 only); the app must not listen on it. */
-export const SIGNING_PROXY_PORT = 8005;
-
 /** A service's cluster DNS name: what callers use today, and what Lattice replaces in their env. */
 export function clusterHostname(service: Pick<ResolvedService, "name" | "namespace">): string {
   return `${service.name}.${service.namespace}.svc.cluster.local`;
+}
+
+/** First port of the SigV4 signing proxies inside a caller's pod (127.0.0.1 only): one per signed dependency. */
+export const SIGNING_PROXY_BASE_PORT = 8005;
+
+/**
+ * The Lattice dependencies of a caller that its env names by cluster DNS name, in
+ * `dependsOn` order: each gets its own signing proxy, which the env is pointed at.
+ */
+export function signedDependencies(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): string[] {
+  return [...new Set(service.dependsOn)].filter((d) => {
+    const dep = services.find((o) => o.name === d);
+    return dep !== undefined && carriedByLattice(dep) && Object.values(service.env).some((v) => v.includes(clusterHostname(dep)));
+  });
+}
+
+/** The local port of each signed dependency's proxy. */
+export function signingProxyPorts(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): Map<string, number> {
+  return new Map(signedDependencies(service, services).map((d, i) => [d, SIGNING_PROXY_BASE_PORT + i]));
 }
 
 /** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
@@ -36,11 +52,12 @@ export function latticePorts(services: readonly Pick<ResolvedService, "protocol"
  */
 export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam"): string[] {
   const out: string[] = [];
-  const callers = new Set(services.filter((s) => s.dependsOn.some((d) => carriedByLattice(services.find((o) => o.name === d) ?? { protocol: "tcp" }))).map((s) => s.name));
   for (const s of services) {
-    if (auth === "iam" && callers.has(s.name) && s.port === SIGNING_PROXY_PORT) {
+    const proxyPorts = [...signingProxyPorts(s, services).values()];
+    if (auth === "iam" && proxyPorts.includes(s.port)) {
+      const range = proxyPorts.length > 1 ? `ports ${proxyPorts[0]}-${proxyPorts[proxyPorts.length - 1]}` : `port ${proxyPorts[0]}`;
       out.push(
-        `${where} services.${s.name}.port: ${SIGNING_PROXY_PORT} is where the SigV4 signing proxy listens in the pods of services that call Lattice services, so this service could not start; use another port, or mesh.lattice.auth "none"`,
+        `${where} services.${s.name}.port: ${s.port} is taken in its pods by a SigV4 signing proxy (${range}, one per Lattice dependency its env names), so the service could not start; use another port, or mesh.lattice.auth "none"`,
       );
     }
     if (!carriedByLattice(s) && s.versions.length > 1) {
@@ -84,7 +101,7 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
     }
     if (s.protocol === "grpc") {
       out.push(
-        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxy does not sign: they must sign with the AWS SDK.`,
+        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxies do not sign: they must sign with the AWS SDK.`,
       );
     }
   }

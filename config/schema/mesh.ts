@@ -99,8 +99,8 @@ const latticeSchema = z
     /**
      * "iam": every Lattice service gets an IAM auth policy that admits only the roles of the
      * services the catalog says call it (`dependsOn`), and callers get a SigV4 signing proxy
-     * sidecar (docs/mesh.md says which clients it serves without code changes).
-     * "none": no auth policy and no sidecar; any client in the associated VPC may call.
+     * sidecar per dependency their env names (docs/mesh.md says what works without code changes).
+     * "none": no auth policy and no sidecars; any client in the associated VPC may call.
      * @default "iam"
      */
     auth: z.enum(LATTICE_AUTH, { error: (i) => `${JSON.stringify(i.input)} is not a Lattice auth mode; use "iam" or "none"` }).default("iam"),

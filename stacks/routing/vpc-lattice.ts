@@ -3,7 +3,7 @@ import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kube
 import type { DeploymentV1SpecTemplateSpecContainer } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import type { ResolvedService } from "../../apps";
 import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
-import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings, SIGNING_PROXY_PORT } from "../../config/schema/lattice";
+import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings, signingProxyPorts } from "../../config/schema/lattice";
 import { LATTICE_GATEWAY_CLASS } from "../mesh/vpc-lattice";
 import type { MeshRouting } from "./index";
 import { warnOnce } from "../constructs/synth-warnings";
@@ -17,8 +17,8 @@ export const LATTICE_SERVICE_ARN_ANNOTATION = "application-networking.k8s.aws/la
 /** Pod-template annotation naming the mesh the pod was made for. */
 export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
 
-/** Where the signing proxy listens, inside the pod only. */
-export const SIGNING_PROXY = { name: "sigv4-proxy", address: "127.0.0.1", port: SIGNING_PROXY_PORT, user: 65532 } as const;
+/** The signing proxies listen inside the pod only, one port per signed dependency (config/schema/lattice.ts). */
+export const SIGNING_PROXY = { namePrefix: "sigv4-", address: "127.0.0.1", user: 65532 } as const;
 
 /** The Gateway listener a service's route attaches to. gRPC on Lattice needs an HTTPS listener (Lattice terminates TLS). */
 export function listenerName(service: Pick<ResolvedService, "protocol" | "port">): string {
@@ -119,13 +119,32 @@ export function latticeIamAuthPolicyManifest(service: ResolvedService, callerRol
   };
 }
 
-/** The signing proxy sidecar: signs a caller's plain-HTTP requests to Lattice with the pod's IAM role. */
-export function signingProxyContainer(region: string): DeploymentV1SpecTemplateSpecContainer {
+/**
+ * One signing proxy sidecar: listens on 127.0.0.1:<listenPort>, forwards every request to one
+ * Lattice service (`upstream`, its assigned name and port) over HTTP, signed with the pod's
+ * IAM role for vpc-lattice-svcs. SigV4 takes the Authorization header, so the caller's own
+ * (a user's bearer token, say) is passed on as X-Original-Authorization.
+ */
+export function signingProxyContainer(region: string, dependency: string, upstream: string, listenPort: number): DeploymentV1SpecTemplateSpecContainer {
   return {
-    name: SIGNING_PROXY.name,
+    name: `${SIGNING_PROXY.namePrefix}${dependency}`,
     image: `${SIGV4_PROXY_IMAGE.repository}:${SIGV4_PROXY_IMAGE.tag}`,
     imagePullPolicy: "IfNotPresent",
-    args: ["--name", "vpc-lattice-svcs", "--region", region, "--unsigned-payload", "--upstream-url-scheme", "http", "--port", `${SIGNING_PROXY.address}:${SIGNING_PROXY.port}`],
+    args: [
+      "--name",
+      "vpc-lattice-svcs",
+      "--region",
+      region,
+      "--unsigned-payload",
+      "--upstream-url-scheme",
+      "http",
+      "--host",
+      upstream,
+      "--duplicate-headers",
+      "Authorization",
+      "--port",
+      `${SIGNING_PROXY.address}:${listenPort}`,
+    ],
     resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
     securityContext: {
       runAsNonRoot: true,
@@ -197,7 +216,6 @@ export const vpcLatticeRouting: MeshRouting = {
       arns.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_SERVICE_ARN_ANNOTATION}"]}`);
     }
 
-    const callsLattice = (s: ResolvedService) => s.dependsOn.some((d) => domains.has(d));
     return {
       versionDependencies: () => [],
       // Lattice IAM auth needs an allow on both sides: the callee's auth policy names the
@@ -209,26 +227,27 @@ export const vpcLatticeRouting: MeshRouting = {
       },
       podEnvironment: (s) => {
         const env: Record<string, string> = {};
-        // The catalog's env names dependencies by their cluster DNS name; under Lattice the
-        // same variables carry the name Lattice assigned (the port stays: listeners use the service's port).
+        const proxies = iam ? signingProxyPorts(s, services) : new Map<string, number>();
+        // The catalog's env names dependencies by their cluster DNS name. Under Lattice the
+        // same variables point at the dependency's signing proxy in the pod (auth "iam"), or
+        // at the name Lattice assigned (auth "none"; the port stays: listeners use the service's port).
         for (const [key, value] of Object.entries(s.env)) {
           let rewritten = value;
           for (const dep of s.dependsOn) {
             const domain = domains.get(dep);
-            if (domain) rewritten = rewritten.split(clusterHostname(byName.get(dep)!)).join(domain);
+            if (!domain) continue;
+            const host = clusterHostname(byName.get(dep)!);
+            const port = proxies.get(dep);
+            rewritten = port !== undefined ? rewritten.replace(new RegExp(`${escapeRegExp(host)}(:\\d+)?`, "g"), `${SIGNING_PROXY.address}:${port}`) : rewritten.split(host).join(domain);
           }
           if (rewritten !== value) env[key] = rewritten;
-        }
-        if (iam && callsLattice(s)) {
-          const proxy = `http://${SIGNING_PROXY.address}:${SIGNING_PROXY.port}`;
-          const direct = "localhost,127.0.0.1,169.254.169.254,169.254.170.23,.svc,.cluster.local";
-          Object.assign(env, { HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: direct, no_proxy: direct });
         }
         return env;
       },
       // Pods injected with App Mesh's Envoy before a switch must be re-created without it.
       podAnnotations: () => ({ [MESH_ANNOTATION]: "vpc-lattice" }),
-      sidecars: (s) => (iam && callsLattice(s) ? [signingProxyContainer(context.region)] : []),
+      sidecars: (s) =>
+        iam ? [...signingProxyPorts(s, services)].map(([dep, port]) => signingProxyContainer(context.region, dep, `${domains.get(dep)}:${byName.get(dep)!.port}`, port)) : [],
       authorize: (roles) => {
         if (!iam) return;
         for (const s of services.filter(carriedByLattice)) {
@@ -240,3 +259,7 @@ export const vpcLatticeRouting: MeshRouting = {
     };
   },
 };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
