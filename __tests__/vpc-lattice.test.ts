@@ -13,7 +13,8 @@ import { extractSynthWarnings } from "../ops/synth-warnings";
 import { generatedCatalog } from "../scripts/bench";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/constructs/mesh-warning";
-import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice";
+import { LATTICE_NAMESPACES } from "../config/schema/apply-checks";
+import { GATEWAY_CONTROLLER, LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice";
 import { resetRoutingWarnings } from "../stacks/constructs/synth-warnings";
 import { celReport } from "./support/crd-cel";
 import { crdErrors, crdKinds, crdSchema, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
@@ -457,6 +458,29 @@ describe("vpc-lattice: what Lattice cannot express", () => {
       expect(s.resource("workloads", "kubernetes_deployment_v1", `${name}-deployment-v1`)).toBeDefined();
       expect(s.resource("workloads", "kubernetes_service_v1", `${name}-service`).spec.type).toBe("ClusterIP");
     }
+  });
+
+  it("refuses a catalog namespace the Lattice mesh stack creates for its controller", () => {
+    expect(LATTICE_NAMESPACES).toEqual([GATEWAY_CONTROLLER.namespace]);
+    const catalog = structuredClone(CATALOGS.reference) as { services: Array<Record<string, unknown>> };
+    catalog.services.find((x) => x.name === "service-chat")!.namespace = GATEWAY_CONTROLLER.namespace;
+    const catalogs = CATALOGS as Record<string, unknown>;
+    const saved = catalogs.reference;
+    catalogs.reference = catalog;
+    try {
+      expect(() => parseConfig(withDev(LATTICE), "test config")).toThrow(
+        'services.service-chat.namespace: "aws-application-networking-system" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+      );
+    } finally {
+      catalogs.reference = saved;
+    }
+  });
+
+  it("names the Gateway API Controller and the signing proxies among the images no NAT could pull", () => {
+    const noNat = { natGateways: "none" as const, vpcEndpoints: { s3: true, ecr: true, sts: true } };
+    expect(() => parseConfig(withDev({ ...LATTICE, network: noNat }), "test config")).toThrow(
+      'network.natGateways: "none" leaves no route to registries outside this region\'s private ECR, but the platform pulls the AWS Gateway API Controller (public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller), the SigV4 signing proxies (public.ecr.aws/aws-observability/aws-sigv4-proxy), the AWS Load Balancer Controller',
+    );
   });
 
   it("refuses mesh TLS, which App Mesh's sidecars terminate and Lattice has none of", () => {

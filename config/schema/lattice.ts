@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import { CATALOG_FILES, type CatalogName, type ResolvedCatalog, type ResolvedService } from "../../apps";
+import type { ResolvedCatalog, ResolvedService } from "../../apps";
 
 /**
  * What Amazon VPC Lattice can carry of the catalog, decided once here so the mesh stack
@@ -112,7 +112,7 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
 export function checkLattice(
   config: {
     readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode: string } };
-    readonly workloads: { readonly catalog: CatalogName; readonly app: ResolvedCatalog };
+    readonly workloads: { readonly origin: { readonly label: string }; readonly app: ResolvedCatalog };
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -125,7 +125,7 @@ export function checkLattice(
       message: `"${config.mesh.tls.mode}" is TLS between App Mesh's Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)`,
     });
   }
-  const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
+  const where = config.workloads.origin.label;
   for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
 }
 
