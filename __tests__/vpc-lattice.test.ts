@@ -10,7 +10,7 @@ import { parseConfig } from "../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../config/schema";
 import { carriedByLattice, latticePorts, signedDependencies } from "../config/schema/lattice";
 import { extractSynthWarnings } from "../ops/synth-warnings";
-import { generatedCatalog } from "../scripts/bench";
+import { generatedCatalog } from "../scripts/bench-catalog";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/constructs/mesh-warning";
 import { LATTICE_NAMESPACES } from "../config/schema/apply-checks";
