@@ -5,6 +5,7 @@ import { ClusterStack } from "./cluster";
 import { MeshStack } from "./mesh";
 import { Naming } from "./naming";
 import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability/stack";
 import { WorkloadsStack } from "./workloads";
 
 /** The stacks of one platform, in deploy order. */
@@ -13,6 +14,8 @@ export interface PlatformStacks {
   readonly cluster: ClusterStack;
   readonly mesh: MeshStack;
   readonly workloads: WorkloadsStack;
+  /** Alarms, dashboard, Prometheus (AWS provider only), after the workloads whose ALB it reads. */
+  readonly observability: ObservabilityStack;
   /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
   readonly bootstrap?: BootstrapStack;
 }
@@ -31,6 +34,10 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   const workloads = new WorkloadsStack(app, { config });
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
+  const observability = new ObservabilityStack(app, { config });
+  observability.addDependency(network);
+  observability.addDependency(cluster);
+  observability.addDependency(workloads);
   const state = config.state;
   const bootstrap =
     state.backend === "s3"
@@ -40,5 +47,5 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
           tags: new Naming(config.platform).tags("bootstrap"),
         })
       : undefined;
-  return { network, cluster, mesh, workloads, bootstrap };
+  return { network, cluster, mesh, workloads, observability, bootstrap };
 }

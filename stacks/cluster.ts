@@ -20,6 +20,8 @@ import { FargateProfiles } from "./constructs/fargate-profiles";
 import { IrsaRole } from "./constructs/irsa-role";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { ManagedNodeGroup } from "./constructs/node-group";
+import { ClusterTelemetry } from "./observability/cluster-telemetry";
+import { fargateNamespaces } from "./observability/names";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** Cluster-scoped admin access policy EKS offers for access entries. */
@@ -255,6 +257,20 @@ export class ClusterStack extends PlatformStack {
 
     // CoreDNS is a Deployment: created before any node it stays DEGRADED (terraform-aws-eks #3001).
     addon("coredns", { dependsOn: nodeGroups.map((g) => g.nodeGroup) });
+
+    // --- Pod logs (Fargate log groups and their writer policy) and Container Insights: stacks/observability.
+    new ClusterTelemetry(this, "telemetry", {
+      context,
+      naming: this.naming,
+      clusterName,
+      clusterNameRef: cluster.name,
+      settings: this.config.observability.logs,
+      fargateNamespaces: fargateNamespaces(settings.fargateProfiles),
+      podExecutionRoleName: podExecutionRole.name,
+      oidcProviderArn: oidc.arn,
+      oidcIssuerUrl: issuer,
+      addonDependsOn: nodeGroups.map((g) => g.nodeGroup),
+    });
 
     this.outputs = {
       clusterName: cluster.name,

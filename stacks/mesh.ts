@@ -12,6 +12,7 @@ import { HelmAddon } from "./constructs/helm-addon";
 import { IrsaRole } from "./constructs/irsa-role";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { warnAppMeshDiscontinued } from "./constructs/mesh-warning";
+import { addObservabilityObjects } from "./observability/kubernetes-objects";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** Where the App Mesh controller runs, and as whom. Fixed: its IRSA trust names exactly this pair. */
@@ -70,6 +71,8 @@ export class MeshStack extends PlatformStack {
     const lbc = mesh.addons.loadBalancerController.enabled ? this.loadBalancerController(cluster, aws) : undefined;
     const metrics = mesh.addons.metricsServer.enabled ? this.metricsServer(lbc ? [lbc] : []) : undefined;
     const installed = this.implementations[mesh.implementation]({ cluster, aws, meshName, after: lbc ? [lbc] : [] });
+    // Fargate's log router configuration and the Prometheus scraper's RBAC (stacks/observability).
+    addObservabilityObjects(this, { config: this.config, naming: this.naming });
 
     this.outputs = {
       meshName,

@@ -1,7 +1,7 @@
 import type { PlatformSettings } from "../config/schema/platform";
 
-/** The four platform stacks, in deploy order. Stack names are what `cdktf deploy <stack>` takes. */
-export const STACK_ORDER = ["network", "cluster", "mesh", "workloads"] as const;
+/** The platform stacks, in deploy order. Stack names are what `cdktf deploy <stack>` takes. */
+export const STACK_ORDER = ["network", "cluster", "mesh", "workloads", "observability"] as const;
 export type StackName = (typeof STACK_ORDER)[number];
 
 /**

@@ -11,6 +11,8 @@ import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { Microservice } from "./constructs/microservice";
+import { publicIngressGroup, workloadTableName } from "./observability/names";
+import { tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** DynamoDB actions per access level: item and query APIs only, never table administration. */
@@ -72,7 +74,7 @@ export class WorkloadsStack extends PlatformStack {
       tableNames.map((name) => [
         name,
         new WorkloadTable(this, `table-${name}`, {
-          name: this.naming.name(name),
+          name: workloadTableName(this.naming, name),
           table: catalog.tables[name],
           kmsKeyArn: tableKey!.key.arn,
           allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
@@ -125,6 +127,7 @@ export class WorkloadsStack extends PlatformStack {
         });
       }
       statements.push(...rendered.sidecarStatements(s));
+      statements.push(...tracingStatements(config));
 
       const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name]));
       const svc = new Microservice(this, `service-${s.name}`, {
@@ -138,7 +141,7 @@ export class WorkloadsStack extends PlatformStack {
         platformEnv,
         scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63) } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming) } : undefined,
       });
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 

@@ -3,6 +3,7 @@ import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
+import { observabilitySchema, resolveTracing } from "./observability";
 import { platformSchema } from "./platform";
 import { stateSchema } from "./state";
 import { workloadsSchema } from "./workloads";
@@ -19,14 +20,17 @@ export const platformConfigSchema = z
     cluster: clusterSchema,
     mesh: meshSchema,
     workloads: workloadsSchema,
+    observability: observabilitySchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
+    const { mesh, observability } = resolveTracing(c, ctx);
     // Resolved here so stacks never re-default anything.
     return {
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
-      mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      mesh: { ...mesh, name: mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      observability,
     };
   });
 

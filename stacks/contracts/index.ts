@@ -30,6 +30,7 @@ export * from "./network";
 export * from "./cluster";
 export * from "./mesh";
 export * from "./workloads";
+export * from "./observability";
 
 /** Declares every output of a contract on the producing stack. */
 export function publishOutputs<C extends Contract>(stack: TerraformStack, contract: C, values: ContractValues<C>): void {

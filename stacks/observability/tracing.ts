@@ -1,0 +1,38 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { PlatformConfig } from "../../config/schema";
+import type { MeshImplementation } from "../../config/schema/mesh";
+
+/**
+ * Traces through the mesh in use, behind `observability.traces.enabled` (the config
+ * resolves mesh.controller.tracing.enabled from it). Keyed by `mesh.implementation`:
+ *
+ * - appmesh: the controller configures Envoy's X-Ray tracer and injects an X-Ray daemon
+ *   container next to it; the daemon sends segments as the pod's own IRSA role, which
+ *   therefore needs the X-Ray write actions below (they have no resource-level permissions).
+ * - vpc-lattice (not on main yet; add its entry here): VPC Lattice has no tracing. It
+ *   forwards requests with their headers, so an application that propagates the X-Ray or
+ *   W3C trace header keeps its trace across the hop, but Lattice itself emits no span. What
+ *   it offers is access logs, through an AccessLogPolicy on the service network or service
+ *   (to CloudWatch Logs, S3 or Firehose). See docs/observability.md.
+ */
+export interface MeshTracing {
+  /** Extra statements on every service's pod role while traces are on. */
+  podStatements(config: PlatformConfig): DataAwsIamPolicyDocumentStatement[];
+}
+
+/** The X-Ray daemon's writes (the AWSXRayDaemonWriteAccess managed policy's actions). */
+export const XRAY_DAEMON_ACTIONS = ["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
+
+export const MESH_TRACING: Record<MeshImplementation, MeshTracing> = {
+  appmesh: {
+    podStatements: (config) =>
+      config.observability.traces.enabled && config.mesh.controller.tracing.provider === "x-ray"
+        ? [{ sid: "XRayDaemonSendsTraces", actions: XRAY_DAEMON_ACTIONS, resources: ["*"] }]
+        : [],
+  },
+};
+
+/** Statements a service's pod role needs for tracing, for the configured mesh. */
+export function tracingStatements(config: PlatformConfig): DataAwsIamPolicyDocumentStatement[] {
+  return MESH_TRACING[config.mesh.implementation].podStatements(config);
+}
