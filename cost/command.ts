@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
+import { formatObservabilityCost, observabilityCost } from "./observability";
 import { loadCostInput, resolveCostInput } from "./input";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
@@ -111,8 +112,9 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       io.stdout(JSON.stringify(prices, null, 2) + "\n");
       return 0;
     }
-    const input = args.platform
-      ? resolveCostInput(costInputFromPlatform(loadConfig().config, "requested"), "cost input from the platform config")
+    const platform = args.platform ? loadConfig().config : undefined;
+    const input = platform
+      ? resolveCostInput(costInputFromPlatform(platform, "requested"), "cost input from the platform config")
       : args.catalog !== undefined
         ? loadCostInput(args.catalog)
         : resolveCostInput(EXAMPLES[args.example as ExampleName]);
@@ -121,6 +123,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced }, null, 2) + "\n");
     } else {
       io.stdout(formatReport(report));
+      if (platform) io.stdout(formatObservabilityCost(observabilityCost(platform, prices)));
     }
     if (args.svg !== undefined) {
       io.writeFile(args.svg, renderScenarioChart(report));

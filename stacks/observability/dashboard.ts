@@ -1,4 +1,4 @@
-import type { AlarmSpec } from "./service-alarms";
+import type { AlarmSpec } from "./alarm-specs";
 
 /**
  * The environment's CloudWatch dashboard body: per service a title row, then one graph per

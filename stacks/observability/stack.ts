@@ -13,7 +13,8 @@ import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { dashboardBody } from "./dashboard";
 import { fargateLogGroup, fargateNamespaces, publicIngressGroup, targetGroupResourceTag } from "./names";
 import { scrapeConfiguration } from "./scrape-config";
-import { type AlarmSpec, ServiceAlarms } from "./service-alarms";
+import type { AlarmSpec } from "./alarm-specs";
+import { ServiceAlarms } from "./service-alarms";
 
 /** Tags the AWS Load Balancer Controller puts on what it creates (its documented tagging). */
 const LBC_TAGS = { cluster: "elbv2.k8s.aws/cluster", stack: "ingress.k8s.aws/stack", resource: "ingress.k8s.aws/resource" } as const;
