@@ -11,6 +11,7 @@ describe("Checkov scan of every synthesized stack", () => {
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
     })],
     ["unpinned zones", { network: { azCount: 2 } }],
+    ["observability: every part on (traces, Prometheus, e-mail alarms)", withDev({ observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } } })],
   ])("%s: no failed check that is not skipped in code with a reason", (_name, input) => {
     const s = synthPlatform(input);
     const report = scanStacks(path.join(s.outdir, "stacks"));

@@ -6,8 +6,7 @@ import { type AlarmSpec, serviceAlarmSpecs, type ServiceSignals } from "./alarm-
 export interface ServiceAlarmsProps extends ServiceSignals {
   readonly naming: Naming;
   readonly topicArn: string;
-  readonly restartsThreshold: number;
-  readonly errorRatePercent: number;
+  readonly thresholds: { readonly restarts: number; readonly errorRatePercent: number };
 }
 
 /** The alarms of one service as CloudWatch metric-math alarms notifying the topic on alarm and on recovery. */
@@ -16,7 +15,7 @@ export class ServiceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
-    this.specs = serviceAlarmSpecs(props.naming, props, { restarts: props.restartsThreshold, errorRatePercent: props.errorRatePercent });
+    this.specs = serviceAlarmSpecs(props.naming, props, props.thresholds);
     for (const spec of this.specs) {
       const queries: CloudwatchMetricAlarmMetricQuery[] = [
         ...Object.entries(spec.metrics).map(([qid, m]) => ({

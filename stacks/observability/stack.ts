@@ -13,7 +13,7 @@ import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { dashboardBody } from "./dashboard";
 import { fargateLogGroup, fargateNamespaces, publicIngressGroup, targetGroupResourceTag } from "./names";
 import { scrapeConfiguration } from "./scrape-config";
-import type { AlarmSpec } from "./alarm-specs";
+import { type AlarmSpec, serviceAlarmSpecs } from "./alarm-specs";
 import { ServiceAlarms } from "./service-alarms";
 
 /** Tags the AWS Load Balancer Controller puts on what it creates (its documented tagging). */
@@ -62,14 +62,16 @@ export class ObservabilityStack extends PlatformStack {
       }
     }
 
-    // --- Per-service alarms, from the catalog.
+    // --- Per-service signals, from the catalog: paged on by the alarms, shown on the dashboard.
     const publicServices = catalog.services.filter((s) => s.public);
+    const watched = obs.alarms.enabled || obs.dashboard.enabled;
     const lb =
-      obs.alarms.enabled && publicServices.length
+      watched && publicServices.length
         ? new DataAwsLb(this, "public-alb", { tags: { [LBC_TAGS.cluster]: clusterName, [LBC_TAGS.stack]: publicIngressGroup(this.naming), [LBC_TAGS.resource]: "LoadBalancer" } })
         : undefined;
-    const specs: { name: string; namespace: string; specs: AlarmSpec[] }[] = [];
-    for (const s of catalog.services) {
+    const thresholds = { restarts: obs.alarms.restartsThreshold, errorRatePercent: obs.alarms.errorRatePercent };
+    const panels: { name: string; namespace: string; specs: AlarmSpec[] }[] = [];
+    for (const s of watched ? catalog.services : []) {
       const tg = lb && s.public ? new DataAwsLbTargetGroup(this, `${s.name}-target-group`, { tags: { [LBC_TAGS.cluster]: clusterName, [LBC_TAGS.resource]: targetGroupResourceTag(s) } }) : undefined;
       const signals = {
         service: s,
@@ -77,17 +79,15 @@ export class ObservabilityStack extends PlatformStack {
         alb: lb && tg ? { loadBalancer: lb.arnSuffix, targetGroup: tg.arnSuffix } : undefined,
         containerInsights: obs.logs.ec2.enabled,
       };
-      if (obs.alarms.enabled) {
-        const alarms = new ServiceAlarms(this, `alarms-${s.name}`, { ...signals, naming: this.naming, topicArn, restartsThreshold: obs.alarms.restartsThreshold, errorRatePercent: obs.alarms.errorRatePercent });
-        specs.push({ name: s.name, namespace: s.namespace, specs: alarms.specs });
-      }
+      if (obs.alarms.enabled) new ServiceAlarms(this, `alarms-${s.name}`, { ...signals, naming: this.naming, topicArn, thresholds });
+      panels.push({ name: s.name, namespace: s.namespace, specs: serviceAlarmSpecs(this.naming, signals, thresholds) });
     }
 
     // --- One dashboard per environment, showing exactly what the alarms watch.
     let dashboardName = "";
-    if (obs.dashboard.enabled && specs.length) {
+    if (obs.dashboard.enabled && panels.some((p) => p.specs.length)) {
       dashboardName = this.naming.prefix;
-      new CloudwatchDashboard(this, "dashboard", { dashboardName, dashboardBody: dashboardBody(region, specs) });
+      new CloudwatchDashboard(this, "dashboard", { dashboardName, dashboardBody: dashboardBody(region, panels) });
     }
 
     // --- Prometheus: a workspace and the AWS-managed scraper (no Prometheus server in the cluster).
