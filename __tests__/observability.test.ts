@@ -10,7 +10,7 @@ import { US_EAST_1 } from "../cost/prices/us-east-1";
 import { configMapSize, renderOutputConf } from "../stacks/observability/fluent-bit";
 import { CONTAINER_INSIGHTS_LOG_KINDS, FARGATE_LOGGING } from "../stacks/observability/names";
 import { XRAY_DAEMON_ACTIONS } from "../stacks/observability/tracing";
-import { policyOf, type Synthesized, synthPlatform, withDev } from "./support/synth";
+import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
@@ -85,7 +85,7 @@ describe.each([
     const parsed = parseFluentBit(outputConf(s));
     expect(parsed.errors).toEqual([]);
     expect(parsed.ok).toBe(true);
-    const outputs = parsed.sections.map((sec) => ({ name: sec.name, ...Object.fromEntries(sec.entries) }));
+    const outputs = parsed.sections.map((sec) => ({ name: sec.name, ...Object.fromEntries(sec.entries) }) as Record<string, string>);
     const groups = Object.values(s.resources("cluster", "aws_cloudwatch_log_group")).map((g) => g.name);
     for (const n of namespaces) {
       const route = outputs.find((o) => o.Match === `kube.var.log.containers.*_${n}_*`);
