@@ -109,7 +109,7 @@ export class ClusterTelemetry extends Construct {
         description: `CloudWatch agent and Fluent Bit of ${props.clusterName}: Container Insights metrics and EC2 pod logs`,
         statements: [
           // The agent and Fluent Bit call CreateLogGroup at start; the groups exist, so it only answers "already exists".
-          { sid: "WriteContainerInsightsGroups", actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", ...WRITE_ACTIONS], resources: arns.flatMap((arn) => [arn, `${arn}:log-stream:*`]) },
+          { sid: "WriteContainerInsightsGroups", actions: ["logs:CreateLogGroup", ...WRITE_ACTIONS], resources: arns.flatMap((arn) => [arn, `${arn}:log-stream:*`]) },
           { sid: "FindLogGroups", actions: ["logs:DescribeLogGroups"], resources: [context.arn("logs", "log-group:*")] },
           // Container Insights publishes through embedded-metric-format logs; PutMetricData only to its own namespace.
           { sid: "ContainerInsightsMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["ContainerInsights"] }] },
