@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 ACTIONLINT_VERSION=v1.7.12
 
 python=${PYTHON:-python3}
-if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-  echo "setup-tools: Python 3.9+ is needed for Checkov (set PYTHON=/path/to/python3)" >&2
+if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+  echo "setup-tools: Python 3.10+ is needed for Checkov and tree-sitter (set PYTHON=/path/to/python3)" >&2
   exit 1
 fi
 want=$(grep -E '^checkov==' requirements-dev.txt | cut -d= -f3)
