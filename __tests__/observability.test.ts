@@ -363,6 +363,10 @@ describe("traces: one switch", () => {
       expect(xray, svc.name).toEqual({ sid: "XRayDaemonSendsTraces", actions: XRAY_DAEMON_ACTIONS, resources: ["*"] });
     }
     expect(JSON.stringify(dev.data("workloads", "aws_iam_policy_document"))).not.toContain("xray:");
+    // The app's own X-Ray SDK finds the injected daemon.
+    const env = s.resource("workloads", "kubernetes_deployment_v1", "service-user-deployment-v1").spec.template.spec.container[0].env;
+    expect(env).toContainEqual({ name: "AWS_XRAY_DAEMON_ADDRESS", value: "127.0.0.1:2000" });
+    expect(JSON.stringify(dev.resources("workloads", "kubernetes_deployment_v1"))).not.toContain("AWS_XRAY_DAEMON_ADDRESS");
   });
 
   it("mesh.controller.tracing.enabled is an alias; contradicting the switch is refused", () => {

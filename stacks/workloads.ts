@@ -12,7 +12,7 @@ import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { Microservice } from "./constructs/microservice";
 import { publicIngressGroup, workloadTableName } from "./observability/names";
-import { tracingStatements } from "./observability/tracing";
+import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** DynamoDB actions per access level: item and query APIs only, never table administration. */
@@ -129,7 +129,7 @@ export class WorkloadsStack extends PlatformStack {
       statements.push(...rendered.sidecarStatements(s));
       statements.push(...tracingStatements(config));
 
-      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name]));
+      const platformEnv = { ...Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name])), ...tracingEnv(config) };
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,

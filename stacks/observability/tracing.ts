@@ -18,6 +18,8 @@ import type { MeshImplementation } from "../../config/schema/mesh";
 export interface MeshTracing {
   /** Extra statements on every service's pod role while traces are on. */
   podStatements(config: PlatformConfig): DataAwsIamPolicyDocumentStatement[];
+  /** Environment for the application container, so an app's own SDK finds the trace sink. */
+  podEnv(config: PlatformConfig): Record<string, string>;
 }
 
 /** The X-Ray daemon's writes (the AWSXRayDaemonWriteAccess managed policy's actions). */
@@ -29,8 +31,19 @@ export const MESH_TRACING: Record<MeshImplementation, MeshTracing> = {
       config.observability.traces.enabled && config.mesh.controller.tracing.provider === "x-ray"
         ? [{ sid: "XRayDaemonSendsTraces", actions: XRAY_DAEMON_ACTIONS, resources: ["*"] }]
         : [],
+    // The injected daemon listens in the pod; the X-Ray SDKs (and the ADOT SDK's X-Ray
+    // exporter) read this variable, so application spans join Envoy's traces.
+    podEnv: (config): Record<string, string> =>
+      config.observability.traces.enabled && config.mesh.controller.tracing.provider === "x-ray"
+        ? { AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${config.mesh.controller.tracing.port}` }
+        : {},
   },
 };
+
+/** Environment a service's application container gets for tracing, for the configured mesh. */
+export function tracingEnv(config: PlatformConfig): Record<string, string> {
+  return MESH_TRACING[config.mesh.implementation].podEnv(config);
+}
 
 /** Statements a service's pod role needs for tracing, for the configured mesh. */
 export function tracingStatements(config: PlatformConfig): DataAwsIamPolicyDocumentStatement[] {
