@@ -49,6 +49,8 @@ export class ClusterTelemetry extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterTelemetryProps) {
     super(scope, id);
+    // Resources are created on the stack itself, so their addresses read
+    // `aws_cloudwatch_log_group.fargate-logs-<namespace>` instead of cdktf's hashed nested IDs.
     const { context, naming, settings } = props;
     const fargate = settings.fargate.enabled && props.fargateNamespaces.length > 0;
     const ec2 = settings.ec2.enabled;
