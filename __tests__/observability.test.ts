@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { parseConfig } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
 import { DEFAULT_CLOUDWATCH_ADDON_VERSION } from "../config/schema/observability";
 import { observabilityCost } from "../cost/observability";
@@ -45,6 +46,8 @@ function parseFluentBit(text: string): { ok: boolean; errors: unknown[]; section
 }
 
 const dev = synthPlatform();
+/** One synthesis for the tests that need parts switched on (Prometheus at 60 s, an e-mail subscription). */
+const withPrometheusAndEmail = synthPlatform(withDev({ observability: { metrics: { prometheus: { enabled: true, scrapeIntervalSeconds: 60 } }, alarms: { emails: ["oncall@example.com"] } } }));
 
 describe("observability defaults", () => {
   it("logs (Fargate and EC2), alarms and the dashboard on; Prometheus and traces off", () => {
@@ -248,7 +251,7 @@ describe("alarms, reference catalog", () => {
   });
 
   it("notify an encrypted topic CloudWatch may publish to, with the configured e-mail subscriptions", () => {
-    const s = synthPlatform(withDev({ observability: { alarms: { emails: ["oncall@example.com"] } } }));
+    const s = withPrometheusAndEmail;
     expect(s.resource("observability", "aws_sns_topic", "alarms-topic")).toMatchObject({ name: "eksmesh-dev-alarms", kms_master_key_id: ref("aws_kms_key", "alarms-key", "arn") });
     expect(s.resource("observability", "aws_sns_topic_subscription", "alarms-email-0")).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
     const key = JSON.parse(s.resource("observability", "aws_kms_key", "alarms-key").policy);
@@ -322,7 +325,7 @@ describe("turning a part off removes exactly that part", () => {
 });
 
 describe("Prometheus", () => {
-  const s = synthPlatform(withDev({ observability: { metrics: { prometheus: { enabled: true, scrapeIntervalSeconds: 60 } } } }));
+  const s = withPrometheusAndEmail;
 
   it("the managed scraper reads the cluster through its private subnets and writes to the workspace", () => {
     const scraper = s.resource("observability", "aws_prometheus_scraper", "prometheus-scraper");
@@ -370,11 +373,11 @@ describe("traces: one switch", () => {
   });
 
   it("mesh.controller.tracing.enabled is an alias; contradicting the switch is refused", () => {
-    expect(synthPlatform(withDev({ mesh: { controller: { tracing: { enabled: true } } } })).config.observability.traces.enabled).toBe(true);
-    expect(() => synthPlatform(withDev({ observability: { traces: { enabled: true } }, mesh: { controller: { tracing: { enabled: false } } } }))).toThrow(
+    expect(parseConfig(withDev({ mesh: { controller: { tracing: { enabled: true } } } })).observability.traces.enabled).toBe(true);
+    expect(() => parseConfig(withDev({ observability: { traces: { enabled: true } }, mesh: { controller: { tracing: { enabled: false } } } }))).toThrow(
       "mesh.controller.tracing.enabled: is false but observability.traces.enabled is true; traces have one switch, observability.traces.enabled: remove this field",
     );
-    expect(() => synthPlatform(withDev({ observability: { traces: { enabled: true } }, mesh: { controller: { tracing: { provider: "jaeger" } } } }))).toThrow(
+    expect(() => parseConfig(withDev({ observability: { traces: { enabled: true } }, mesh: { controller: { tracing: { provider: "jaeger" } } } }))).toThrow(
       'mesh.controller.tracing.address: is required when tracing.provider is "jaeger": give the agent\'s address, e.g. "jaeger-agent.observability"',
     );
   });
@@ -396,7 +399,7 @@ describe("cost", () => {
   });
 
   it("a longer retention costs more storage, the same ingestion", () => {
-    const long = observabilityCost(synthPlatform(withDev({ observability: { logs: { fargate: { retentionDays: 365 } } } })).config, US_EAST_1);
+    const long = observabilityCost(parseConfig(withDev({ observability: { logs: { fargate: { retentionDays: 365 } } } })), US_EAST_1);
     const short = observabilityCost(dev.config, US_EAST_1);
     const line = (c: typeof long, part: string) => c.lines.find((l) => l.part === part)!.monthly;
     expect(line(long, "Fargate log storage")).toBeGreaterThan(line(short, "Fargate log storage") * 10);
@@ -412,7 +415,7 @@ describe("config refusals", () => {
     [{ alarms: { emails: ["oncall"] } }, 'observability.alarms.emails[0]: "oncall" is not an e-mail address'],
     [{ metrics: { prometheus: { scrapeIntervalSeconds: 5 } } }, "observability.metrics.prometheus.scrapeIntervalSeconds: 5 is too small; observability.metrics.prometheus.scrapeIntervalSeconds must be from 10 to 300"],
   ])("%j", (observability, message) => {
-    expect(() => synthPlatform(withDev({ observability } as PlatformConfigInput))).toThrow(message);
+    expect(() => parseConfig(withDev({ observability } as PlatformConfigInput))).toThrow(message);
   });
 
   it("an existing topic is used as is: no topic or key of ours", () => {

@@ -6,12 +6,13 @@ import { synthPlatform, withDev } from "./support/synth";
 describe("Checkov scan of every synthesized stack", () => {
   it.each([
     ["default (dev)", withDev()],
-    ["everything on (3 zones, NAT per zone, endpoints, S3 backend)", withDev({
+    ["everything on (3 zones, NAT per zone, endpoints, S3 backend, every observability part)", withDev({
       state: { backend: "s3", bucket: "team-tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" },
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
+      // Every observability part on too (traces, Prometheus, e-mail alarms): one scan, not another.
+      observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } },
     })],
     ["unpinned zones", { network: { azCount: 2 } }],
-    ["observability: every part on (traces, Prometheus, e-mail alarms)", withDev({ observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } } })],
   ])("%s: no failed check that is not skipped in code with a reason", (_name, input) => {
     const s = synthPlatform(input);
     const report = scanStacks(path.join(s.outdir, "stacks"));
