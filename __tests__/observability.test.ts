@@ -200,7 +200,9 @@ describe("alarms, reference catalog", () => {
       expect(a.alarm_name, id).toBe(`eksmesh-dev-${id}`);
       expect(a.alarm_actions, id).toEqual([ref("aws_sns_topic", "alarms-topic", "arn")]);
       expect(a.ok_actions, id).toEqual([ref("aws_sns_topic", "alarms-topic", "arn")]);
-      expect(a.metric_query.filter((q: any) => q.return_data), id).toHaveLength(1);
+      // Either one metric read as is, or metric math returning exactly one series.
+      if (a.metric_query) expect(a.metric_query.filter((q: any) => q.return_data), id).toHaveLength(1);
+      else expect(a.metric_name, id).toBeTruthy();
     }
   });
 
@@ -209,8 +211,8 @@ describe("alarms, reference catalog", () => {
       const a = alarms[`${s.name}-pods-not-ready`];
       const svc = workloads.kubernetes_service_v1[`${s.name}-service`] as any;
       const ns = workloads.kubernetes_namespace_v1[`namespace-${s.namespace}`] as any;
-      expect(a.metric_query[0].metric).toMatchObject({ namespace: "ContainerInsights", metric_name: "service_number_of_running_pods", stat: "Minimum" });
-      expect(dims(a)).toEqual([{ ClusterName: clusterName, Namespace: ns.metadata.name, Service: svc.metadata.name }]);
+      expect(a).toMatchObject({ namespace: "ContainerInsights", metric_name: "service_number_of_running_pods", statistic: "Minimum", period: 60, evaluation_periods: 5 });
+      expect(a.dimensions).toEqual({ ClusterName: clusterName, Namespace: ns.metadata.name, Service: svc.metadata.name });
       expect(a).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: s.replicas.min * s.versions.length, treat_missing_data: "breaching" });
     }
   });
@@ -219,6 +221,9 @@ describe("alarms, reference catalog", () => {
     const a = alarms["frontend-restarts"];
     const deployments = Object.entries(workloads.kubernetes_deployment_v1 as Record<string, any>).filter(([id]) => id.startsWith("frontend-deployment-"));
     expect(dims(a)).toEqual(deployments.map(([, d]) => ({ ClusterName: clusterName, Namespace: "frontend", PodName: d.metadata.name })));
+    // The restart count is cumulative per pod: the alarm watches its growth between 15-minute windows.
+    expect(a.metric_query.filter((q: any) => q.metric).map((q: any) => [q.metric.metric_name, q.metric.stat, q.metric.period])).toEqual(deployments.map(() => ["pod_number_of_container_restarts", "Maximum", 900]));
+    expect(a.metric_query.find((q: any) => q.return_data).expression).toBe(deployments.map((_, i) => `DIFF(FILL(restarts${i}, 0))`).join(" + "));
     expect(a).toMatchObject({ comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 3 });
   });
 

@@ -39,7 +39,9 @@ export interface AlarmSpec {
  * - pods not ready: fewer running pods behind its Service than the catalog's minimum, for
  *   5 minutes (Container Insights' `service_number_of_running_pods`, which the agent's
  *   cluster-level collector computes from the API server, so Fargate pods count too);
- * - restarts: container restarts of its Deployments within 15 minutes (EC2 services only:
+ * - restarts: container restarts of its Deployments within 15 minutes, as the growth of
+ *   the restart count (a cumulative count per pod, so its highest value is compared with
+ *   the previous window's) (EC2 services only:
  *   `pod_number_of_container_restarts` comes from the agent's DaemonSet, which Fargate does
  *   not run; a crash-looping Fargate pod shows as not ready instead);
  * - 5xx rate at the ALB, for public services (its own target group);
@@ -65,14 +67,14 @@ export function serviceAlarmSpecs(naming: Naming, signals: ServiceSignals, thres
     });
     if (s.placement === "ec2") {
       const metrics = Object.fromEntries(
-        s.versions.map((v, i) => [`restarts${i}`, { namespace: ci, metricName: "pod_number_of_container_restarts", dimensions: { ClusterName: signals.clusterName, Namespace: s.namespace, PodName: deploymentName(s, v.name) }, stat: "Sum" }]),
+        s.versions.map((v, i) => [`restarts${i}`, { namespace: ci, metricName: "pod_number_of_container_restarts", dimensions: { ClusterName: signals.clusterName, Namespace: s.namespace, PodName: deploymentName(s, v.name) }, stat: "Maximum" }]),
       );
       out.push({
         id: "restarts",
         name: alarmName(naming, s.name, "restarts"),
         description: `${s.namespace}/${s.name}: ${thresholds.restarts} or more container restarts within 15 minutes`,
         metrics,
-        expression: Object.keys(metrics).map((k) => `FILL(${k}, 0)`).join(" + "),
+        expression: Object.keys(metrics).map((k) => `DIFF(FILL(${k}, 0))`).join(" + "),
         periodSeconds: 900,
         evaluationPeriods: 1,
         comparison: "GreaterThanOrEqualToThreshold",

@@ -12,13 +12,15 @@ export function dashboardBody(region: string, services: readonly { readonly name
     widgets.push({ type: "text", x: 0, y, width: 24, height: 1, properties: { markdown: `## ${s.name} (namespace \`${s.namespace}\`)` } });
     y += 1;
     s.specs.forEach((spec, i) => {
+      // A single metric is shown as is; several are combined by the alarm's own expression.
+      const single = Object.keys(spec.metrics).length === 1 && spec.metrics[spec.expression] !== undefined;
       const metrics: unknown[] = Object.entries(spec.metrics).map(([qid, m]) => [
         m.namespace,
         m.metricName,
         ...Object.entries(m.dimensions).flat(),
-        { id: qid, stat: m.stat, visible: false },
+        { id: qid, stat: m.stat, visible: single, ...(single ? { label: spec.id } : {}) },
       ]);
-      metrics.push([{ expression: spec.expression, id: "signal", label: spec.id }]);
+      if (!single) metrics.push([{ expression: spec.expression, id: "signal", label: spec.id }]);
       widgets.push({
         type: "metric",
         x: (i % 3) * 8,

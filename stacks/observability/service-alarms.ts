@@ -17,6 +17,31 @@ export class ServiceAlarms extends Construct {
     super(scope, id);
     this.specs = serviceAlarmSpecs(props.naming, props, props.thresholds);
     for (const spec of this.specs) {
+      const common = {
+        alarmName: spec.name,
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.evaluationPeriods,
+        treatMissingData: spec.treatMissingData,
+        actionsEnabled: true,
+        alarmActions: [props.topicArn],
+        okActions: [props.topicArn],
+      };
+      const single = Object.keys(spec.metrics).length === 1 && spec.metrics[spec.expression];
+      if (single) {
+        // One metric read as is: a plain metric alarm, no math.
+        new CloudwatchMetricAlarm(scope, `${props.service.name}-${spec.id}`, {
+          ...common,
+          namespace: single.namespace,
+          metricName: single.metricName,
+          dimensions: single.dimensions,
+          statistic: single.stat,
+          period: spec.periodSeconds,
+        });
+        continue;
+      }
       const queries: CloudwatchMetricAlarmMetricQuery[] = [
         ...Object.entries(spec.metrics).map(([qid, m]) => ({
           id: qid,
@@ -25,19 +50,7 @@ export class ServiceAlarms extends Construct {
         })),
         { id: "signal", expression: spec.expression, label: spec.description, returnData: true },
       ];
-      new CloudwatchMetricAlarm(scope, `${props.service.name}-${spec.id}`, {
-        alarmName: spec.name,
-        alarmDescription: spec.description,
-        comparisonOperator: spec.comparison,
-        threshold: spec.threshold,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.evaluationPeriods,
-        treatMissingData: spec.treatMissingData,
-        metricQuery: queries,
-        actionsEnabled: true,
-        alarmActions: [props.topicArn],
-        okActions: [props.topicArn],
-      });
+      new CloudwatchMetricAlarm(scope, `${props.service.name}-${spec.id}`, { ...common, metricQuery: queries });
     }
   }
 }
