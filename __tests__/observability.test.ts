@@ -258,7 +258,7 @@ describe("alarms, reference catalog", () => {
   it("notify an encrypted topic CloudWatch may publish to, with the configured e-mail subscriptions", () => {
     const s = withPrometheusAndEmail;
     expect(s.resource("observability", "aws_sns_topic", "alarms-topic")).toMatchObject({ name: "eksmesh-dev-alarms", kms_master_key_id: ref("aws_kms_key", "alarms-key", "arn") });
-    expect(s.resource("observability", "aws_sns_topic_subscription", "alarms-email-0")).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(s.resource("observability", "aws_sns_topic_subscription", "alarms-email-oncall-example-com")).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
     const key = JSON.parse(s.resource("observability", "aws_kms_key", "alarms-key").policy);
     expect(key.Statement.find((st: any) => st.Principal?.Service === "cloudwatch.amazonaws.com")).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
   });
@@ -418,6 +418,7 @@ describe("config refusals", () => {
     [{ logs: { ec2: { addonVersion: "v6.4.0" } } }, 'observability.logs.ec2.addonVersion: "v6.4.0" is not an EKS add-on version; use the form "v6.4.0-eksbuild.1"'],
     [{ alarms: { topicArn: "alerts" } }, 'observability.alarms.topicArn: "alerts" is not an SNS topic ARN; use arn:aws:sns:<region>:<account>:<topic>'],
     [{ alarms: { emails: ["oncall"] } }, 'observability.alarms.emails[0]: "oncall" is not an e-mail address'],
+    [{ alarms: { emails: ["a@example.com", "A@example.com"] } }, "observability.alarms.emails: lists an address twice; each may appear once"],
     [{ metrics: { prometheus: { scrapeIntervalSeconds: 5 } } }, "observability.metrics.prometheus.scrapeIntervalSeconds: 5 is too small; observability.metrics.prometheus.scrapeIntervalSeconds must be from 10 to 300"],
   ])("%j", (observability, message) => {
     expect(() => parseConfig(withDev({ observability } as PlatformConfigInput))).toThrow(message);

@@ -102,7 +102,10 @@ export const observabilitySchema = z
         /** Existing SNS topic to notify. @default none: the platform creates an encrypted topic */
         topicArn: snsTopicArn.optional(),
         /** E-mail subscriptions on the created topic (each must confirm). @default [] */
-        emails: z.array(email).default([]),
+        emails: z
+          .array(email)
+          .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, { error: "lists an address twice; each may appear once" })
+          .default([]),
         /** Container restarts within 15 minutes that page. @default 3 */
         restartsThreshold: intInRange("observability.alarms.restartsThreshold", 1, 1000).default(3),
         /** Target 5xx share of ALB requests, in percent, that pages. @default 5 */

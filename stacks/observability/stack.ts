@@ -57,7 +57,10 @@ export class ObservabilityStack extends PlatformStack {
           ],
         });
         const topic = new SnsTopic(this, "alarms-topic", { name: this.naming.bounded("alarms", 256), kmsMasterKeyId: key.key.arn });
-        obs.alarms.emails.forEach((endpoint, i) => new SnsTopicSubscription(this, `alarms-email-${i}`, { topicArn: topic.arn, protocol: "email", endpoint }));
+        // Keyed by address, so reordering the list replaces no subscription (each needs re-confirming).
+        for (const endpoint of obs.alarms.emails) {
+          new SnsTopicSubscription(this, `alarms-email-${endpoint.replace(/[^A-Za-z0-9_-]/g, "-")}`, { topicArn: topic.arn, protocol: "email", endpoint });
+        }
         topicArn = topic.arn;
       }
     }
