@@ -9,7 +9,7 @@ import type { MeshImplementation } from "../../config/schema/mesh";
  * - appmesh: the controller configures Envoy's X-Ray tracer and injects an X-Ray daemon
  *   container next to it; the daemon sends segments as the pod's own IRSA role, which
  *   therefore needs the X-Ray write actions below (they have no resource-level permissions).
- * - vpc-lattice (not on main yet; add its entry here): VPC Lattice has no tracing. It
+ * - vpc-lattice (not on main yet; it falls back to NO_MESH_TRACING): VPC Lattice has no tracing. It
  *   forwards requests with their headers, so an application that propagates the X-Ray or
  *   W3C trace header keeps its trace across the hop, but Lattice itself emits no span. What
  *   it offers is access logs, through an AccessLogPolicy on the service network or service
@@ -25,7 +25,11 @@ export interface MeshTracing {
 /** The X-Ray daemon's writes (the AWSXRayDaemonWriteAccess managed policy's actions). */
 export const XRAY_DAEMON_ACTIONS = ["xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 
-export const MESH_TRACING: Record<MeshImplementation, MeshTracing> = {
+/** A mesh that emits no traces (VPC Lattice): nothing on the pods. */
+export const NO_MESH_TRACING: MeshTracing = { podStatements: () => [], podEnv: () => ({}) };
+
+/** Tracing per mesh implementation; one without an entry gets NO_MESH_TRACING (the Lattice hook). */
+export const MESH_TRACING: Partial<Record<MeshImplementation, MeshTracing>> = {
   appmesh: {
     podStatements: (config) =>
       config.observability.traces.enabled && config.mesh.controller.tracing.provider === "x-ray"
@@ -42,10 +46,10 @@ export const MESH_TRACING: Record<MeshImplementation, MeshTracing> = {
 
 /** Environment a service's application container gets for tracing, for the configured mesh. */
 export function tracingEnv(config: PlatformConfig): Record<string, string> {
-  return MESH_TRACING[config.mesh.implementation].podEnv(config);
+  return (MESH_TRACING[config.mesh.implementation] ?? NO_MESH_TRACING).podEnv(config);
 }
 
 /** Statements a service's pod role needs for tracing, for the configured mesh. */
 export function tracingStatements(config: PlatformConfig): DataAwsIamPolicyDocumentStatement[] {
-  return MESH_TRACING[config.mesh.implementation].podStatements(config);
+  return (MESH_TRACING[config.mesh.implementation] ?? NO_MESH_TRACING).podStatements(config);
 }
