@@ -19,9 +19,12 @@ function refusal(input: unknown): string {
   throw new Error("config was accepted but should have been refused");
 }
 
+/** The one field without a default for the reference catalog (it has a public service): the edge's domain, or the opt-out. */
+const THROWAWAY = { edge: { insecurePlainHttpForThrowawayEnvironment: true } };
+
 describe("defaults", () => {
-  it("accepts an empty config and resolves every default", () => {
-    const c = parseConfig({});
+  it("accepts a config with only the edge opt-out and resolves every default", () => {
+    const c = parseConfig(THROWAWAY);
     expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {} });
     expect(c.state).toEqual({ backend: "local", directory: "state" });
     expect(c.network.cidr).toBe("10.0.0.0/16");
@@ -29,24 +32,31 @@ describe("defaults", () => {
     expect(c.network.natGateways).toBe("single");
     expect(c.network.flowLogs).toEqual({ enabled: true, retentionDays: 365, trafficType: "ALL" });
     expect(c.network.vpcEndpoints).toEqual({ s3: false, ecr: false, sts: false, logs: false });
+    expect(c.mesh.tls).toEqual({ mode: "off" });
+    expect(c.edge).toMatchObject({
+      tlsPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      hsts: { enabled: true, maxAgeSeconds: 31_536_000, includeSubDomains: false },
+      waf: { enabled: false, rateLimitPer5Minutes: 2000, logRetentionDays: 365 },
+      tls: { mode: "insecure-plain-http" },
+    });
   });
 
   it("computes subnet CIDRs from the VPC block: private /19s first, then public /24s", () => {
-    const c = parseConfig({});
+    const c = parseConfig(THROWAWAY);
     expect(c.network.privateSubnetCidrs).toEqual(["10.0.0.0/19", "10.0.32.0/19"]);
     expect(c.network.publicSubnetCidrs).toEqual(["10.0.64.0/24", "10.0.65.0/24"]);
-    const three = parseConfig({ network: { cidr: "172.20.0.0/16", azCount: 3 } });
+    const three = parseConfig({ ...THROWAWAY, network: { cidr: "172.20.0.0/16", azCount: 3 } });
     expect(three.network.privateSubnetCidrs).toEqual(["172.20.0.0/19", "172.20.32.0/19", "172.20.64.0/19"]);
     expect(three.network.publicSubnetCidrs).toEqual(["172.20.96.0/24", "172.20.97.0/24", "172.20.98.0/24"]);
   });
 
   it("takes the zone count from explicit zones", () => {
-    const c = parseConfig({ network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
+    const c = parseConfig({ ...THROWAWAY, network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
     expect(c.network.azCount).toBe(3);
   });
 
   it("defaults the S3 backend's region to the platform region", () => {
-    const c = parseConfig({ platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } });
+    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } });
     expect(c.state).toMatchObject({ backend: "s3", bucket: "team-state", region: "eu-west-1", keyPrefix: "eks-mesh-platform" });
   });
 });

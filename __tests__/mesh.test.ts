@@ -274,7 +274,7 @@ describe("the App Mesh discontinuation warning", () => {
       return true;
     });
     synthPlatform();
-    synthPlatform(withDev({ platform: { environment: "prod" } }));
+    synthPlatform(withDev({ platform: { environment: "staging" } }));
     const warnings = writes.filter((w) => w.includes(MESH_DISCONTINUATION_WARNING));
     expect(warnings).toHaveLength(1);
   });

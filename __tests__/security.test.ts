@@ -4,16 +4,22 @@ import { formatFindings, scanStacks, skipReasonIn } from "../scripts/security-sc
 import { synthPlatform, withDev } from "./support/synth";
 
 describe("Checkov scan of every synthesized stack", () => {
+  // Edge and mesh TLS checks that must run and pass when HTTPS, WAF and mesh TLS are on:
+  // certificate replaced before destroyed and CT-logged, WAF with rules, Log4j protection
+  // (known bad inputs), logging, its log group encrypted and kept a year.
+  const EDGE_CHECKS = ["CKV_AWS_233", "CKV_AWS_234", "CKV_AWS_175", "CKV_AWS_192", "CKV_AWS_342", "CKV2_AWS_31", "CKV_AWS_158", "CKV_AWS_338"];
   it.each([
-    ["default (dev)", withDev()],
-    ["everything on (3 zones, NAT per zone, endpoints, S3 backend, every observability part)", withDev({
+    ["default (dev)", withDev(), []],
+    ["everything on (3 zones, NAT per zone, endpoints, S3 backend, HTTPS edge with WAF, mesh TLS, every observability part)", withDev({
       state: { backend: "s3", bucket: "team-tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" },
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
+      edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", waf: { enabled: true } },
+      mesh: { tls: { mode: "strict" } },
       // Every observability part on too (traces, Prometheus, e-mail alarms): one scan, not another.
       observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } },
-    })],
-    ["unpinned zones", { network: { azCount: 2 } }],
-  ])("%s: no failed check that is not skipped in code with a reason", (_name, input) => {
+    }), EDGE_CHECKS],
+    ["unpinned zones", { network: { azCount: 2 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }, []],
+  ])("%s: no failed check that is not skipped in code with a reason", (_name, input, mustPass) => {
     const s = synthPlatform(input);
     const report = scanStacks(path.join(s.outdir, "stacks"));
     expect(report.parsingErrors).toEqual([]);
@@ -21,7 +27,7 @@ describe("Checkov scan of every synthesized stack", () => {
     for (const skip of report.skipped) expect(skip.skipReason!.length).toBeGreaterThan(20);
     // The scan really looked at the network: flow logs and the default SG are checked and pass.
     const passed = report.passedChecks.map((p) => p.checkId);
-    expect(passed).toEqual(expect.arrayContaining(["CKV2_AWS_11", "CKV2_AWS_12", "CKV_AWS_158", "CKV_AWS_7"]));
+    expect(passed).toEqual(expect.arrayContaining(["CKV2_AWS_11", "CKV2_AWS_12", "CKV_AWS_158", "CKV_AWS_7", ...mustPass]));
   });
 });
 

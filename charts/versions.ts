@@ -55,6 +55,32 @@ export const CHARTS = {
     appVersion: "0.8.1",
     valuesDir: "metrics-server",
   },
+  /**
+   * Karpenter v1.14.1 (aws/karpenter-provider-aws, tag v1.14.1), an OCI chart. Its crds/
+   * hold NodePool, NodeClaim, EC2NodeClass, NodeOverlay and CapacityBuffer. Installed only
+   * with cluster.autoscaling "karpenter"; cluster.karpenter.chartVersion overrides it.
+   */
+  karpenter: {
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter",
+    version: "1.14.1",
+    appVersion: "1.14.1",
+    valuesDir: "karpenter",
+    crdSource: "https://github.com/aws/karpenter-provider-aws/tree/v1.14.1/charts/karpenter/crds",
+  },
+  /**
+   * Fairwinds' vpa chart 5.0.0 (VPA 1.7.1, FairwindsOps/charts commit 5f478fc, 2026-08-11):
+   * the long-kept VPA chart (Goldilocks builds on it), with each component switchable, so
+   * only the recommender is installed. Installed only with cluster.verticalPodAutoscaler.
+   */
+  verticalPodAutoscaler: {
+    repository: "https://charts.fairwinds.com/stable",
+    chart: "vpa",
+    version: "5.0.0",
+    appVersion: "1.7.1",
+    valuesDir: "vpa",
+    crdSource: "https://github.com/FairwindsOps/charts/tree/5f478fc/stable/vpa/crds",
+  },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;

@@ -4,6 +4,7 @@ import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
 import { formatObservabilityCost, observabilityCost } from "./observability";
 import { loadCostInput, resolveCostInput } from "./input";
+import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
 import { loadPrices } from "./prices";
@@ -119,10 +120,13 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
         ? loadCostInput(args.catalog)
         : resolveCostInput(EXAMPLES[args.example as ExampleName]);
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
+    // The platform's EC2 capacity priced both ways: the fixed node group and Karpenter (cost/karpenter.ts).
+    const karpenter = platform ? compareKarpenter(report, platform.cluster.karpenter) : undefined;
     if (args.json) {
-      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}) }, null, 2) + "\n");
     } else {
       io.stdout(formatReport(report));
+      if (platform && karpenter) io.stdout("\n" + formatKarpenterComparison(report, karpenter, platform.cluster.autoscaling));
       if (platform) io.stdout(formatObservabilityCost(observabilityCost(platform, prices)));
     }
     if (args.svg !== undefined) {

@@ -83,6 +83,9 @@ export interface ResolvedCostInput {
   readonly albAzCount: number;
   readonly logs: LogsInput | undefined;
   readonly dynamodb: DynamoDbInput | undefined;
+  readonly privateCas: number;
+  readonly privateCertificates: number;
+  readonly waf: { readonly webAcls: number; readonly rulesPerAcl: number } | undefined;
   readonly autoDefault: "optimize" | "fargate" | "ec2";
 }
 
@@ -147,6 +150,9 @@ export const costInputSchema = z
     albAzCount: count.optional(),
     logs: z.strictObject({ ingestGiBPerMonth: amount, retentionDays: amount }).optional(),
     dynamodb: z.strictObject({ tables: count, storageGiB: amount }).optional(),
+    privateCas: count.optional(),
+    privateCertificates: count.optional(),
+    waf: z.strictObject({ webAcls: count, rulesPerAcl: count }).optional(),
     autoDefault: z.enum(["optimize", "fargate", "ec2"], { error: 'must be "optimize", "fargate" or "ec2"' }).optional(),
   })
   .superRefine((input, ctx) => {
@@ -238,6 +244,9 @@ function resolveParsed(input: CostInput): ResolvedCostInput {
     albAzCount: input.albAzCount ?? 2,
     logs: input.logs,
     dynamodb: input.dynamodb,
+    privateCas: input.privateCas ?? 0,
+    privateCertificates: input.privateCertificates ?? 0,
+    waf: input.waf,
     autoDefault: input.autoDefault ?? "optimize",
   };
 }

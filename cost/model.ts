@@ -313,6 +313,15 @@ function costScenario(
       ),
     );
   }
+  if (input.privateCas > 0) {
+    const ca = prices.privateCa.generalPurposeMonthly.value;
+    lines.push(line(prices, "network", "AWS Private CA (mesh TLS)", `${input.privateCas} × general-purpose mode, ${ca}/month`, (input.privateCas * ca) / prices.hoursPerMonth));
+  }
+  if (input.waf !== undefined && input.waf.webAcls > 0) {
+    const { webAcls, rulesPerAcl } = input.waf;
+    const monthly = webAcls * (prices.waf.webAclMonthly.value + rulesPerAcl * prices.waf.ruleMonthly.value);
+    lines.push(line(prices, "network", "AWS WAF (web ACL and rules)", `${webAcls} × (1 ACL + ${rulesPerAcl} rules)`, monthly / prices.hoursPerMonth));
+  }
   const hourly = lines.reduce((t, l) => t + l.hourly, 0);
 
   const notes: string[] = [];
@@ -356,6 +365,8 @@ function usagePriced(prices: PriceTable): UsagePrice[] {
     { component: "DynamoDB writes (on-demand)", price: prices.dynamodb.writeRequestsPerMillion },
     { component: "DynamoDB reads (on-demand)", price: prices.dynamodb.readRequestsPerMillion },
     { component: "Fargate ephemeral storage above 20 GB", price: prices.fargate.ephemeralStorageGbHourly },
+    { component: "AWS WAF requests inspected (when edge.waf is on)", price: prices.waf.requestsPerMillion },
+    { component: "ACM private certificates, once each (mesh TLS)", price: prices.privateCa.certificateEach },
   ];
 }
 
@@ -372,6 +383,10 @@ export function buildCostReport(input: ResolvedCostInput, prices: PriceTable, op
   const scenarios = SCENARIOS.map((id) => costScenario(id, input, prices, node, nodeHourly, profiles, options, cache));
   const notes: string[] = [];
   if (input.fargateArchitecture === "arm64") notes.push("EKS Fargate runs x86_64 pods only; the arm64 rates are ECS's and shown for comparison");
+  if (input.privateCertificates > 0) {
+    const each = prices.privateCa.certificateEach.value;
+    notes.push(`mesh TLS also issues ${input.privateCertificates} ACM private certificates, charged once each when first exported: ${input.privateCertificates} × ${each} = ${(input.privateCertificates * each).toFixed(2)} USD, not in the monthly total`);
+  }
   return { input, prices, node, nodeHourly, profiles, scenarios: scenarios.map((s) => ({ ...s, notes: [...notes, ...s.notes] })), usagePriced: usagePriced(prices) };
 }
 

@@ -11,6 +11,9 @@ export interface PlatformCostSource {
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
   readonly cluster: { readonly nodeGroups: Record<string, NodeGroupSettings>; readonly supportType?: string };
   readonly workloads: { readonly app: ResolvedCatalog };
+  /** Mesh TLS and the edge's WAF have a price (absent in older callers: both off). */
+  readonly mesh?: { readonly tls?: { readonly mode: "off" | "strict"; readonly certificateAuthorityArn?: string }; readonly [other: string]: unknown };
+  readonly edge?: { readonly waf: { readonly enabled: boolean } };
 }
 
 /**
@@ -65,7 +68,22 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
     controlPlaneSupport: config.cluster.supportType === "EXTENDED" ? "extended" : "standard",
     natGateways: config.network.natGateways === "per-az" ? config.network.azCount : config.network.natGateways === "single" ? 1 : 0,
     albs: services.some((s) => s.public) ? 1 : 0,
+    ...meshTlsCost(config),
+    ...(config.edge?.waf.enabled && services.some((s) => s.public) ? { waf: { webAcls: 1, rulesPerAcl: WAF_RULES } } : {}),
     autoDefault: "optimize",
+  };
+}
+
+/** Rules in the edge's web ACL: the rate limit and three AWS managed rule groups (stacks/constructs/edge/web-acl.ts). */
+const WAF_RULES = 4;
+
+/** Mesh TLS: a CA to pay for unless a shared one is named, and one certificate per service version. */
+function meshTlsCost(config: PlatformCostSource): Pick<CostInput, "privateCas" | "privateCertificates"> {
+  const tls = config.mesh?.tls;
+  if (!tls || tls.mode === "off") return {};
+  return {
+    privateCas: tls.certificateAuthorityArn === undefined ? 1 : 0,
+    privateCertificates: config.workloads.app.services.reduce((n, s) => n + s.versions.length, 0),
   };
 }
 

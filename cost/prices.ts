@@ -61,6 +61,10 @@ export interface PriceTable {
   readonly publicIpv4: { readonly hourly: PriceFigure };
   readonly dataTransfer: { readonly internetOutPerGb: PriceFigure };
   readonly cloudwatchLogs: { readonly ingestPerGb: PriceFigure; readonly storageGbMonth: PriceFigure };
+  /** AWS Private CA: the mesh TLS certificate authority. */
+  readonly privateCa: { readonly generalPurposeMonthly: PriceFigure; readonly certificateEach: PriceFigure };
+  /** AWS WAF on the public load balancer. */
+  readonly waf: { readonly webAclMonthly: PriceFigure; readonly ruleMonthly: PriceFigure; readonly requestsPerMillion: PriceFigure };
   readonly dynamodb: {
     readonly storageGbMonth: PriceFigure;
     readonly freeStorageGb: PriceFigure;
@@ -118,6 +122,8 @@ export const priceTableSchema: z.ZodType<PriceTable> = z.strictObject({
   publicIpv4: z.strictObject({ hourly: figure }),
   dataTransfer: z.strictObject({ internetOutPerGb: figure }),
   cloudwatchLogs: z.strictObject({ ingestPerGb: figure, storageGbMonth: figure }),
+  privateCa: z.strictObject({ generalPurposeMonthly: figure, certificateEach: figure }),
+  waf: z.strictObject({ webAclMonthly: figure, ruleMonthly: figure, requestsPerMillion: figure }),
   dynamodb: z.strictObject({
     storageGbMonth: figure,
     freeStorageGb: figure,

@@ -153,6 +153,12 @@ export interface CostInput {
   readonly logs?: LogsInput;
   /** @default no DynamoDB */
   readonly dynamodb?: DynamoDbInput;
+  /** AWS Private CAs (general-purpose mode) the platform pays for: mesh TLS. @default 0 */
+  readonly privateCas?: number;
+  /** ACM private certificates issued for mesh TLS (a one-time charge, reported as a note). @default 0 */
+  readonly privateCertificates?: number;
+  /** AWS WAF web ACLs and the rules in each. @default none */
+  readonly waf?: { readonly webAcls: number; readonly rulesPerAcl: number };
   /**
    * How `auto` services are placed in the "configured" scenario.
    * `optimize` runs the optimizer over them with the explicit ones fixed.

@@ -2,30 +2,37 @@
  * CLI the plan workflow calls to write the pull-request comment:
  *
  *   npx tsx ops/plan-comment.ts --stack network=plans/network.json --stack cluster=plans/cluster.json \
- *     [--env prod] [--run-url URL] [--artifact NAME] [--commit SHA] > comment.md
+ *     [--env prod] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log plans/synth.log] > comment.md
  *
  * For `--stack NAME=DIR/NAME.json` it reads, next to the JSON:
  *   DIR/NAME.txt  the `terraform show -no-color` text (folded into the comment), optional;
  *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed).
+ *
+ * With --synth-log, the platform's synth warnings (an insecure public edge, ...) in that
+ * captured `cdktf synth` output are shown above the plans.
  *
  * Exit codes: 0 comment written; 2 comment written but a stack failed to plan
  * (so the job can post the comment and still fail); 1 usage or input error.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { runCli } from "./cli";
+import { extractSynthWarnings } from "./synth-warnings";
 import { classifyFailure, renderComment, summarizePlan, type CommentOptions, type StackResult } from "./plan-summary";
 
 const USAGE =
-  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA]";
+  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log FILE]";
 
 export interface PlanCommentArgs {
   stacks: Array<{ name: string; jsonPath: string }>;
   options: CommentOptions;
+  /** Captured synth output to read warnings from. */
+  synthLog?: string;
 }
 
 export function parseArgs(argv: readonly string[]): PlanCommentArgs {
   const stacks: PlanCommentArgs["stacks"] = [];
   const options: CommentOptions = {};
+  let synthLog: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
@@ -50,12 +57,15 @@ export function parseArgs(argv: readonly string[]): PlanCommentArgs {
       case "--commit":
         options.commitSha = value;
         break;
+      case "--synth-log":
+        synthLog = value;
+        break;
       default:
         throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }
   if (stacks.length === 0) throw new Error(`at least one --stack is required\n${USAGE}`);
-  return { stacks, options };
+  return synthLog === undefined ? { stacks, options } : { stacks, options, synthLog };
 }
 
 function readIfExists(path: string): string | undefined {
@@ -86,6 +96,10 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
   }
   let results: StackResult[];
   try {
+    if (args.synthLog !== undefined) {
+      if (!existsSync(args.synthLog)) throw new Error(`--synth-log ${args.synthLog} does not exist: capture the synth output there first`);
+      args.options.synthWarnings = extractSynthWarnings(readFileSync(args.synthLog, "utf8"));
+    }
     results = args.stacks.map((s) => loadStackResult(s.name, s.jsonPath));
   } catch (error) {
     err(`${(error as Error).message}\n`);

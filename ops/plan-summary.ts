@@ -34,6 +34,7 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_db_instance: "its data is lost unless a final snapshot is taken",
   aws_rds_cluster: "its data is lost unless a final snapshot is taken",
   aws_secretsmanager_secret: "its secret value is lost after the recovery window",
+  aws_acmpca_certificate_authority: "the mesh's TLS certificates come from it; a new CA means new certificates and callers that trust the old one",
 };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete" | "forget";
@@ -235,6 +236,8 @@ export interface CommentOptions {
   commitSha?: string;
   /** Upper bound on the comment's length in UTF-16 code units. */
   maxLength?: number;
+  /** Warnings the platform printed during synth (ops/synth-warnings.ts), shown above the plans. */
+  synthWarnings?: readonly string[];
 }
 
 const KIND_SYMBOL: Record<ChangeKind, string> = {
@@ -320,6 +323,14 @@ function renderWarning(results: readonly StackResult[]): string {
   return lines.join("\n");
 }
 
+/** A synth warning as a GitHub alert, its text kept verbatim in a code block. */
+function renderSynthWarning(text: string): string {
+  const [first = "", ...rest] = text.split("\n");
+  const title = first.replace(/^WARNING:\s*/, "");
+  const body = rest.map((l) => l.trim()).join(" ");
+  return ["> [!WARNING]", `> ⚠️ **Synth warning:** ${title.replaceAll("`", "'")}`, ...(body ? [">", `> ${body.replaceAll("`", "'")}`] : [])].join("\n");
+}
+
 function blockedText(result: BlockedStack): string {
   const names = result.upstream.length > 0 ? result.upstream.map(code).join(", ") : "its upstream stack";
   const deploy =
@@ -390,6 +401,7 @@ export function renderComment(results: readonly StackResult[], options: CommentO
   }
   const env = options.environment !== undefined ? ` — ${code(options.environment)}` : "";
   const head: string[] = [COMMENT_MARKER, `## Terraform plan${env}`, ""];
+  for (const w of options.synthWarnings ?? []) head.push(renderSynthWarning(w), "");
   const warning = renderWarning(results);
   if (warning !== "") head.push(warning, "");
   head.push("| Stack | Status | Add | Change | Replace | Destroy |", "|---|---|--:|--:|--:|--:|");

@@ -18,6 +18,7 @@ import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
 import { FargateProfiles } from "./constructs/fargate-profiles";
 import { IrsaRole } from "./constructs/irsa-role";
+import { addKarpenterInfrastructure } from "./constructs/karpenter-infrastructure";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { ManagedNodeGroup } from "./constructs/node-group";
 import { ClusterTelemetry } from "./observability/cluster-telemetry";
@@ -257,6 +258,17 @@ export class ClusterStack extends PlatformStack {
 
     // CoreDNS is a Deployment: created before any node it stays DEGRADED (terraform-aws-eks #3001).
     addon("coredns", { dependsOn: nodeGroups.map((g) => g.nodeGroup) });
+
+    // --- Karpenter's AWS side (cluster.autoscaling: "karpenter"); the mesh stack installs the controller.
+    addKarpenterInfrastructure(this, settings.autoscaling === "karpenter", {
+      context,
+      naming: this.naming,
+      clusterName: cluster.name,
+      nodeSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      oidcProviderArn: oidc.arn,
+      oidcIssuerUrl: issuer,
+      nodePolicyArns: Object.fromEntries(Object.entries(nodePolicies).map(([id, policy]) => [id, managedPolicy(policy)])),
+    });
 
     // --- Pod logs (Fargate log groups and their writer policy) and Container Insights: stacks/observability.
     new ClusterTelemetry(this, "telemetry", {

@@ -7,6 +7,7 @@ import { APPMESH_ENVOY_IMAGE, CHARTS } from "../charts/versions";
 import type { MeshImplementation } from "../config/schema/mesh";
 import { CLUSTER_OUTPUTS, type ClusterOutputs, MESH_OUTPUTS, type MeshOutputs, NETWORK_OUTPUTS, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
+import { installCapacityAddons } from "./constructs/capacity-addons";
 import { skipCheck } from "./constructs/checkov";
 import { HelmAddon } from "./constructs/helm-addon";
 import { IrsaRole } from "./constructs/irsa-role";
@@ -71,6 +72,8 @@ export class MeshStack extends PlatformStack {
     const lbc = mesh.addons.loadBalancerController.enabled ? this.loadBalancerController(cluster, aws) : undefined;
     const metrics = mesh.addons.metricsServer.enabled ? this.metricsServer(lbc ? [lbc] : []) : undefined;
     const installed = this.implementations[mesh.implementation]({ cluster, aws, meshName, after: lbc ? [lbc] : [] });
+    // Karpenter and the VPA recommender, when configured (stacks/constructs/capacity-addons.ts).
+    installCapacityAddons(this, { clusterName: cluster.clusterName, helm: this.helmOptions, after: lbc ? [lbc] : [] });
     // Fargate's log router configuration and the Prometheus scraper's RBAC (stacks/observability).
     addObservabilityObjects(this, { config: this.config, naming: this.naming });
 

@@ -40,6 +40,11 @@ export class Naming {
     return `/${this.platform.name}/${this.platform.environment}/${purpose}`;
   }
 
+  /** Log group of an AWS WAF web ACL: WAF logs only to groups whose name starts with "aws-waf-logs-". */
+  wafLogGroup(purpose: string): string {
+    return `aws-waf-logs-${this.name(purpose)}`;
+  }
+
   /** Tags every resource of a stack carries: platform's, then the user's, then the stack's. */
   tags(stack: string): Record<string, string> {
     return {

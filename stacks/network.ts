@@ -21,6 +21,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
+import { karpenterDiscoveryTags } from "./constructs/karpenter-names";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
@@ -91,13 +92,15 @@ export class NetworkStack extends PlatformStack {
           tags: { Name: this.naming.name(`public-${i}`), "kubernetes.io/role/elb": "1", "eks-mesh-platform/tier": "public" },
         }),
     );
+    // Karpenter finds the subnets for its nodes by this tag (cluster.autoscaling: "karpenter").
+    const discovery = this.config.cluster.autoscaling === "karpenter" ? karpenterDiscoveryTags(this.naming) : {};
     const privateSubnets = zoneIndexes.map(
       (i) =>
         new Subnet(this, `private-subnet-${i}`, {
           vpcId: vpc.id,
           cidrBlock: net.privateSubnetCidrs[i],
           availabilityZone: zone(i),
-          tags: { Name: this.naming.name(`private-${i}`), "kubernetes.io/role/internal-elb": "1", "eks-mesh-platform/tier": "private" },
+          tags: { Name: this.naming.name(`private-${i}`), "kubernetes.io/role/internal-elb": "1", "eks-mesh-platform/tier": "private", ...discovery },
         }),
     );
 

@@ -3,6 +3,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { ResolvedService, TableAccess } from "../apps";
 import { ec2Scheduling } from "../config/schema/cross-checks";
+import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
 import { MESH_ROUTING } from "./constructs/app-mesh-routing";
 import { AwsContext } from "./constructs/aws-context";
@@ -10,7 +11,10 @@ import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
+import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
+import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
+import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { publicIngressGroup, workloadTableName } from "./observability/names";
 import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -107,7 +111,17 @@ export class WorkloadsStack extends PlatformStack {
       namespaces.set(s.namespace, ns);
     }
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()] });
+    // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
+    addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
+
+    // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
+    const meshTls = config.mesh.tls.mode === "strict" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
+    const edge = publicServices.length
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
+      : undefined;
+
+    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
 
     let ingressHostname = "";
     for (const s of catalog.services) {
@@ -139,9 +153,10 @@ export class WorkloadsStack extends PlatformStack {
         oidcIssuerUrl: cluster.oidcIssuerUrl,
         statements,
         platformEnv,
-        scheduling: s.placement === "ec2" ? ec2Scheduling(s, config.cluster.nodeGroups) : undefined,
+        scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming) } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        kubeletProbes: meshTls ? "tcp" : "http",
       });
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
@@ -153,6 +168,8 @@ export class WorkloadsStack extends PlatformStack {
       });
     }
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
+    if (edge) edge.finish(this, ingressHostname);
+    else publishNoEdge(this);
   }
 }
 

@@ -74,6 +74,8 @@ describe("cost model on the reference system", () => {
       ["DynamoDB writes (on-demand)", 0.625],
       ["DynamoDB reads (on-demand)", 0.125],
       ["Fargate ephemeral storage above 20 GB", 0.000111],
+      ["AWS WAF requests inspected (when edge.waf is on)", 0.6],
+      ["ACM private certificates, once each (mesh TLS)", 0.75],
     ]);
   });
 

@@ -63,6 +63,22 @@ describe("cost of the configured platform (npm run cost)", () => {
     expect(committed).toBe(renderScenarioChart(report));
   });
 
+  it("prices mesh TLS's private CA per month (and its certificates once), and the edge's WAF", () => {
+    const tlsConfig = parseConfig(withDev({ mesh: { tls: { mode: "strict" } }, edge: { waf: { enabled: true } } }), "dev");
+    const input = costInputFromPlatform(tlsConfig, "requested");
+    expect(input).toMatchObject({ privateCas: 1, privateCertificates: 4, waf: { webAcls: 1, rulesPerAcl: 4 } });
+    const configured = buildCostReport(resolveCostInput(input), DEFAULT_PRICES).scenarios.find((s) => s.id === "configured")!;
+    expect(configured.lines.find((l) => l.component === "AWS Private CA (mesh TLS)")).toMatchObject({ detail: "1 × general-purpose mode, 400/month", monthly: expect.closeTo(400, 6) });
+    expect(configured.lines.find((l) => l.component === "AWS WAF (web ACL and rules)")).toMatchObject({ detail: "1 × (1 ACL + 4 rules)", monthly: expect.closeTo(9, 6) });
+    expect(configured.notes).toContain("mesh TLS also issues 4 ACM private certificates, charged once each when first exported: 4 × 0.75 = 3.00 USD, not in the monthly total");
+    expect(DEFAULT_PRICES.privateCa.generalPurposeMonthly).toMatchObject({ value: 400, source: "https://aws.amazon.com/private-ca/pricing/" });
+
+    // A shared CA is someone else's bill: only the certificates remain.
+    const shared = parseConfig(withDev({ mesh: { tls: { mode: "strict", certificateAuthorityArn: "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11223344-1234-1122-2233-112233445566" } } }), "dev");
+    expect(costInputFromPlatform(shared, "requested")).toMatchObject({ privateCas: 0, privateCertificates: 4 });
+    expect(costInputFromPlatform(config, "requested")).not.toHaveProperty("privateCas");
+  });
+
   it("refuses --platform together with --example", () => {
     expect(run(["--platform", "--example", "reference"]).code).toBe(2);
   });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readManifest, stackOrder } from "../../ops/stack-order";
+import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
 import { PLATFORM_ORDER } from "./support/manifest";
 import { PROJECT_ROOT, tempDir } from "./support/shell";
 
@@ -29,6 +30,8 @@ describe("the synthesized app", () => {
       });
       expect(result.stderr).not.toMatch(/Error:/);
       expect(result.status).toBe(0);
+      // The shipped dev environment opts out of HTTPS: the app says so on stdout, where `cdktf synth` shows it.
+      expect(result.stdout).toContain(insecureEdgeWarning("dev", ["frontend"]));
       const manifest = readManifest(join(outdir, "manifest.json"));
       // The sample manifest's four stacks, then the observability stack (alarms read the workloads' ALB).
       const order = [...PLATFORM_ORDER, "observability"];

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, parseArgs } from "../../ops/plan-comment";
 import { COMMENT_MARKER } from "../../ops/plan-summary";
+import { extractSynthWarnings } from "../../ops/synth-warnings";
+import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
+import { MESH_DISCONTINUATION_WARNING } from "../../stacks/constructs/mesh-warning";
 import { FIXTURES } from "./support/plans";
 
 function run(argv: string[]): { status: number; out: string; err: string } {
@@ -66,5 +69,51 @@ describe("plan-comment CLI", () => {
     const { status, out } = run(["--stack", `workloads=${join(dir, "workloads.json")}`]);
     expect(status).toBe(2);
     expect(out).toContain(`neither ${join(dir, "workloads.json")} nor ${join(dir, "workloads.log")} exists`);
+  });
+
+  it("puts the platform's synth warnings above the plans, verbatim", () => {
+    const dir = plansDir();
+    const warning = insecureEdgeWarning("sandbox", ["frontend", "yelb-ui"]);
+    writeFileSync(join(dir, "synth.log"), `\u001b[33m${warning}\u001b[0m\nSynthesized cdktf.out from sandbox.ts\n`);
+    const { status, out } = run(["--stack", `network=${join(dir, "network.json")}`, "--synth-log", join(dir, "synth.log")]);
+    expect(status).toBe(0);
+    expect(out).toContain(
+      '> [!WARNING]\n> ⚠️ **Synth warning:** INSECURE PUBLIC EDGE: edge.insecurePlainHttpForThrowawayEnvironment is true in environment "sandbox".\n>\n' +
+        "> The public services (frontend, yelb-ui) are served over plain HTTP on port 80, with no certificate:",
+    );
+    // Above the stack table: the first thing a reviewer reads.
+    expect(out.indexOf("INSECURE PUBLIC EDGE")).toBeLessThan(out.indexOf("| Stack |"));
+  });
+
+  it("refuses a --synth-log that was never written", () => {
+    const dir = plansDir();
+    const { status, err } = run(["--stack", `network=${join(dir, "network.json")}`, "--synth-log", join(dir, "nope.log")]);
+    expect(status).toBe(1);
+    expect(err).toBe(`--synth-log ${join(dir, "nope.log")} does not exist: capture the synth output there first\n`);
+  });
+});
+
+describe("synth warnings", () => {
+  it("are each WARNING: line with its indented continuation, once, whatever prefix cdktf adds", () => {
+    const edge = insecureEdgeWarning("dev", ["frontend"]);
+    const log = [`[2026-11-30] ${MESH_DISCONTINUATION_WARNING}`, "Synthesized cdktf.out", edge, edge].join("\n");
+    expect(extractSynthWarnings(log)).toEqual([MESH_DISCONTINUATION_WARNING, edge]);
+    expect(extractSynthWarnings("Synthesized cdktf.out\n")).toEqual([]);
+  });
+
+  it("survive what `cdktf synth` prints around them: its spinner, colours and the [ERROR] prefix of relayed stderr", () => {
+    const edge = insecureEdgeWarning("dev", ["frontend"]);
+    const esc = "\u001b";
+    const captured = [
+      "⠏  Synthesizing",
+      `${esc}[91m[2026-11-30T01:34:58.270] [ERROR] default - ${esc}[39m${MESH_DISCONTINUATION_WARNING}`,
+      "",
+      `${esc}[2K${esc}[1A${esc}[2K${esc}[1A${esc}[2K${esc}[G`,
+      "⠋  Synthesizing",
+      `${esc}[2K${esc}[1A${esc}[2K${esc}[1A${esc}[2K${esc}[G${edge}`,
+      "",
+      "Generated Terraform code for the stacks: cluster, mesh, network, workloads",
+    ].join("\n");
+    expect(extractSynthWarnings(captured)).toEqual([MESH_DISCONTINUATION_WARNING, edge]);
   });
 });

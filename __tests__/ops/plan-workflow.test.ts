@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMMENT_MARKER } from "../../ops/plan-summary";
+import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
 import { parseManifest, stackOrder } from "../../ops/stack-order";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES } from "./support/plans";
@@ -76,7 +77,7 @@ describe("plan workflow definition", () => {
 
   it("selects the environment with PLATFORM_ENV, prod by default", () => {
     expect(workflow.env.PLATFORM_ENV).toBe("${{ vars.PLATFORM_ENV || 'prod' }}");
-    expect(step("Synthesize").run).toBe("npx cdktf synth");
+    expect(step("Synthesize").run).toContain("npx cdktf synth | tee plans/synth.log");
   });
 
   it("reads the stack order from cdktf's manifest instead of naming stacks", () => {
@@ -157,6 +158,8 @@ describe("plan workflow steps, run against stubs", () => {
     expect(existsSync(join(dir, "plans", "cluster.json"))).toBe(false);
     expect(readFileSync(join(dir, "plans", "cluster.log"), "utf8")).toContain("Unable to find remote state");
 
+    // What the Synthesize step captured: the platform's warning about an insecure edge.
+    writeFileSync(join(dir, "plans", "synth.log"), `${insecureEdgeWarning("staging", ["frontend"])}\nSynthesized cdktf.out from config/environments/staging.ts\n`);
     const comment = runStep("Write the comment", dir, bin, {
       RUN_URL: "https://github.com/acme/platform/actions/runs/7",
       HEAD_SHA: "0123456789abcdef0123456789abcdef01234567",
@@ -169,7 +172,19 @@ describe("plan workflow steps, run against stubs", () => {
     expect(body).toContain("| `cluster` | ⏸️ blocked: apply `network` first | – | – | – | – |");
     expect(body).toContain("artifact `plans-prod` of [this workflow run](https://github.com/acme/platform/actions/runs/7)");
     expect(body).toContain("[!CAUTION]");
+    expect(body).toContain("> [!WARNING]\n> ⚠️ **Synth warning:** INSECURE PUBLIC EDGE: edge.insecurePlainHttpForThrowawayEnvironment is true in environment \"staging\".");
   }, 60_000);
+
+  it("keeps the synth output for the comment and still fails when synth fails", () => {
+    const dir = tempDir("synth-");
+    const warning = insecureEdgeWarning("staging", ["frontend"]);
+    const ok = runStep("Synthesize", dir, stubBin({ npx: `printf '%s\\n' "$WARNING"` }), { WARNING: warning });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(warning);
+    expect(readFileSync(join(dir, "plans", "synth.log"), "utf8")).toBe(`${warning}\n`);
+    const failed = runStep("Synthesize", tempDir("synth-"), stubBin({ npx: "echo partial; exit 3" }));
+    expect(failed.status).toBe(3);
+  }, 30_000);
 
   it("stops when a stack is not synthesized with the S3 backend", () => {
     const dir = workspace("local");

@@ -9,7 +9,17 @@ import { parseAllDocuments } from "yaml";
  * and never copied into the project). Per kind, the schema is the openAPIV3Schema of the
  * version that is both served and the storage version.
  */
-export const CRDS_FILE = path.resolve(__dirname, "..", "..", "..", "shared", "reference", "appmesh-controller-1.13.3", "crds.yaml");
+export const CRDS_FILE = sharedReference("appmesh-controller-1.13.3", "crds.yaml");
+
+/**
+ * A file under shared/reference: the folder sits next to the repository, or next to the
+ * folder holding it when the checkout is a worktree one level down (e.g. wt/<branch>).
+ */
+function sharedReference(...parts: string[]): string {
+  const root = path.resolve(__dirname, "..", "..");
+  const candidates = [path.resolve(root, "..", "shared", "reference", ...parts), path.resolve(root, "..", "..", "shared", "reference", ...parts)];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}
 
 interface CrdVersion {
   name: string;

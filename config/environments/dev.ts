@@ -7,4 +7,8 @@ export default defineConfig({
   state: { backend: "local" },
   // Pinned zones keep subnets where they are even when AWS adds a zone to the region.
   network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
+  // INSECURE: the public frontend is served over plain HTTP, because a throwaway dev
+  // environment has no domain. Every synth warns about it. Give it a domain instead:
+  //   edge: { domainName: "dev.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+  edge: { insecurePlainHttpForThrowawayEnvironment: true },
 });

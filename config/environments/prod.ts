@@ -18,4 +18,12 @@ export default defineConfig({
     natGateways: "per-az",
     vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true },
   },
+  // HTTPS at the public edge: the platform requests an ACM certificate for the domain,
+  // validates it by DNS in this Route 53 zone, and points the domain at the ALB.
+  // Replace both with your own domain and public hosted zone.
+  edge: {
+    domainName: "shop.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    waf: { enabled: true },
+  },
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../cidr";
+import { autoscalingFields, checkAutoscaling } from "./autoscaling";
 import { iamArn, intInRange, logRetentionDays } from "./common";
 
 // ---------------------------------------------------------------------------------------
@@ -317,6 +318,8 @@ const clusterObject = z.strictObject({
       coredns: addonSettings("coredns"),
     })
     .prefault({}),
+  // autoscaling, karpenter, verticalPodAutoscaler (config/schema/autoscaling.ts).
+  ...autoscalingFields,
 });
 
 export const clusterSchema = clusterObject.prefault({}).superRefine((c, ctx) => checkCluster(c, ctx));
@@ -375,6 +378,7 @@ function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): 
   }
 
   validateFargateProfiles(c.fargateProfiles, ctx, ["fargateProfiles"]);
+  checkAutoscaling(c, ctx);
 }
 
 export type ClusterSettings = z.output<typeof clusterSchema>;

@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { decideAutoPlacements } from "../../cost/platform";
 import { CATALOG_FILES, type ResolvedCatalog, type ResolvedService } from "../../apps";
 import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
+import type { KarpenterSettings } from "./autoscaling";
+import { nodePoolsOffered, satisfyingNodePools } from "./node-pool-scheduling";
 import type { WorkloadsSettings } from "./workloads";
 
 /**
@@ -28,8 +30,14 @@ export const GENERATED_PROFILE_PREFIX = "workloads-";
 /** The sections these rules read (the parsed config before cross-section resolution). */
 export interface CrossSections {
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
-  readonly cluster: { readonly fargateProfiles: Record<string, FargateProfile>; readonly nodeGroups: Record<string, NodeGroupSettings> };
-  readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean } } };
+  readonly cluster: {
+    readonly fargateProfiles: Record<string, FargateProfile>;
+    readonly nodeGroups: Record<string, NodeGroupSettings>;
+    readonly autoscaling: "none" | "karpenter";
+    readonly karpenter: KarpenterSettings;
+    readonly verticalPodAutoscaler: boolean;
+  };
+  readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
   readonly workloads: WorkloadsSettings;
 }
 
@@ -145,17 +153,22 @@ function checkSections(config: CrossSections, ctx: z.RefinementCtx): Record<stri
     }
     if (s.placement === "ec2") {
       const scheduling = ec2Scheduling(s, config.cluster.nodeGroups);
-      if (scheduling.nodeGroups.length === 0) {
+      // With Karpenter, a NodePool whose nodes carry the labels is as good as a node group.
+      if (scheduling.nodeGroups.length === 0 && satisfyingNodePools(scheduling.nodeSelector, config.cluster).length === 0) {
         const offered = Object.entries(config.cluster.nodeGroups).map(([n, g]) => `${n} ${JSON.stringify(nodeGroupLabels(n, g))}`).join("; ") || "none";
+        const pools = nodePoolsOffered(config.cluster);
         issue(
           ["workloads", "catalog"],
-          `${at}.nodeSelector: no node group has the labels ${JSON.stringify(scheduling.nodeSelector)}, so its pods could never be scheduled; node groups offer: ${offered}. Add the labels under cluster.nodeGroups.<name>.labels or change the selector`,
+          `${at}.nodeSelector: no node group${pools ? " or NodePool" : ""} has the labels ${JSON.stringify(scheduling.nodeSelector)}, so its pods could never be scheduled; node groups offer: ${offered}${pools}. Add the labels under cluster.nodeGroups.<name>.labels${pools ? " or cluster.karpenter.nodePools.<name>.labels" : ""} or change the selector`,
         );
       }
     }
     if (s.public && !config.mesh.addons.loadBalancerController.enabled) {
       issue(["mesh", "addons", "loadBalancerController", "enabled"], `is false, but ${at} is public and its Ingress needs the AWS Load Balancer Controller; turn it on or make the service private`);
     }
+  }
+  if (config.cluster.verticalPodAutoscaler && !config.mesh.addons.metricsServer.enabled) {
+    issue(["cluster", "verticalPodAutoscaler"], "is true, but the VPA recommender reads pod usage from metrics-server, which mesh.addons.metricsServer.enabled turns off; turn metrics-server on or VPA off");
   }
   return merged;
 }

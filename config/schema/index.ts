@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { edgeSchema, resolveEdge } from "./edge";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
 import { observabilitySchema, resolveTracing } from "./observability";
@@ -10,7 +11,8 @@ import { workloadsSchema } from "./workloads";
 
 /**
  * The whole platform's configuration. Every field has a default that suits a small dev
- * environment, so `{}` is a valid config; an environment file overrides what it needs.
+ * environment; the one thing without a default is the public domain (edge), which a
+ * catalog with public services needs. An environment file overrides what it needs.
  */
 export const platformConfigSchema = z
   .strictObject({
@@ -20,6 +22,7 @@ export const platformConfigSchema = z
     cluster: clusterSchema,
     mesh: meshSchema,
     workloads: workloadsSchema,
+    edge: edgeSchema,
     observability: observabilitySchema,
   })
   .transform((parsed, ctx) => {
@@ -30,6 +33,7 @@ export const platformConfigSchema = z
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
       mesh: { ...mesh, name: mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      edge: resolveEdge(c, ctx),
       observability,
     };
   });

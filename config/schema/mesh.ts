@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHARTS } from "../../charts/versions";
 import { dnsLabel, intInRange } from "./common";
+import { meshTlsSchema } from "./mesh-tls";
 
 /**
  * Mesh implementations the platform can install. A successor (e.g. "vpc-lattice", Amazon
@@ -116,6 +117,8 @@ export const meshSchema = z
     /** Name of the mesh the workloads join. @default "<platform.name>-<platform.environment>" */
     name: dnsLabel("mesh name", 63).optional(),
     controller: controllerSchema,
+    /** TLS between the services' sidecars (docs/encryption.md). */
+    tls: meshTlsSchema,
     addons: z
       .strictObject({
         /** AWS Load Balancer Controller: ALB ingresses with IP targets (needed for Fargate pods). */

@@ -192,6 +192,40 @@ export const US_EAST_1: PriceTable = {
       note: "AWS bills stored bytes after compression; the model uses ingested GiB as an upper bound.",
     },
   },
+  privateCa: {
+    generalPurposeMonthly: {
+      value: 400,
+      unit: "USD per private CA-month (general-purpose mode)",
+      source: "https://aws.amazon.com/private-ca/pricing/",
+      note: "Read 2026-11-30 from the search tool's stored copy of the page (it states no date). Pro-rated by the hour until the CA is deleted; the first CA per account and region is free for 30 days. Short-lived certificate mode costs $50 but issues only certificates valid up to 7 days, which ACM-managed certificates (what App Mesh uses) are not.",
+    },
+    certificateEach: {
+      value: 0.75,
+      unit: "USD per private certificate (first 1,000 in a month)",
+      source: "https://aws.amazon.com/private-ca/pricing/",
+      note: "One-time, not monthly: a certificate requested through ACM is charged the first time it is exported, which each Envoy does for its virtual node's certificate. $0.35 each from 1,001 to 10,000 a month.",
+    },
+  },
+  waf: {
+    webAclMonthly: {
+      value: 5,
+      unit: "USD per web ACL-month",
+      source: "https://aws.amazon.com/waf/pricing/",
+      note: "Pro-rated by the hour. Confirmed 2026-11-30 from secondary copies only (c3x.dev, awsnegotiations.com): the live page renders prices dynamically.",
+    },
+    ruleMonthly: {
+      value: 1,
+      unit: "USD per rule-month (a managed rule group counts as one rule)",
+      source: "https://aws.amazon.com/waf/pricing/",
+      note: "AWS managed rule groups of the baseline and IP reputation sets carry no subscription fee beyond this. Confirmed from secondary copies only.",
+    },
+    requestsPerMillion: {
+      value: 0.6,
+      unit: "USD per million requests inspected",
+      source: "https://aws.amazon.com/waf/pricing/",
+      note: "Usage-priced: blocked requests count too. Confirmed from secondary copies only.",
+    },
+  },
   dynamodb: {
     storageGbMonth: {
       value: 0.25,

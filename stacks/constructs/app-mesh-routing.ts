@@ -5,6 +5,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import type { ResolvedService } from "../../apps";
 import type { MeshImplementation } from "../../config/schema/mesh";
 import type { AwsContext } from "./aws-context";
+import { type MeshTlsMaterial, meshTlsStatements } from "./mesh-tls";
 
 /**
  * Mesh routing behind one interface, keyed by `mesh.implementation`, so a successor (e.g.
@@ -19,6 +20,8 @@ export interface MeshRoutingProps {
   readonly context: AwsContext;
   /** Namespace objects the mesh objects need first. */
   readonly dependsOn: ITerraformDependable[];
+  /** TLS between sidecars (config mesh.tls), when on. @default plain text */
+  readonly tls?: MeshTlsMaterial;
 }
 
 export interface RenderedMeshRouting {
@@ -49,7 +52,7 @@ export function virtualServiceHostname(service: Pick<ResolvedService, "name" | "
 const ROUTE_KEY = { http: "httpRoute", http2: "http2Route", grpc: "grpcRoute", tcp: "tcpRoute" } as const;
 
 /** The App Mesh custom resources of one service (plain objects: what kubernetes_manifest receives). */
-export function appMeshServiceManifests(service: ResolvedService, byName: ReadonlyMap<string, ResolvedService>): { virtualNodes: Record<string, object>; virtualRouter: object; virtualService: object } {
+export function appMeshServiceManifests(service: ResolvedService, byName: ReadonlyMap<string, ResolvedService>, tls?: MeshTlsMaterial): { virtualNodes: Record<string, object>; virtualRouter: object; virtualService: object } {
   const ns = service.namespace;
   const portMapping = { port: service.port, protocol: service.protocol };
   const healthCheck = {
@@ -71,10 +74,11 @@ export function appMeshServiceManifests(service: ResolvedService, byName: Readon
       spec: {
         awsName: virtualNodeAwsName(service, v.name),
         podSelector: { matchLabels: { app: service.name, version: v.name } },
-        listeners: [{ portMapping, healthCheck }],
+        listeners: [{ portMapping, healthCheck, ...(tls ? { tls: appMeshListenerTls(tls.certificateArn(service.name, v.name)) } : {}) }],
         // Each version has its own Kubernetes Service, so DNS resolves to that version's pods only.
         serviceDiscovery: { dns: { hostname: `${service.name}-${v.name}.${ns}.svc.cluster.local` } },
         ...(backends.length ? { backends } : {}),
+        ...(tls ? { backendDefaults: appMeshBackendDefaults(tls.certificateAuthorityArn) } : {}),
       },
     };
   }
@@ -115,6 +119,16 @@ export function appMeshServiceManifests(service: ResolvedService, byName: Readon
   };
 }
 
+/** A listener that accepts TLS only, presenting the version's ACM private certificate. */
+export function appMeshListenerTls(certificateArn: string): object {
+  return { mode: "STRICT", certificate: { acm: { certificateARN: certificateArn } } };
+}
+
+/** Every backend: TLS enforced and the server certificate validated against the mesh CA. */
+export function appMeshBackendDefaults(certificateAuthorityArn: string): object {
+  return { clientPolicy: { tls: { enforce: true, validation: { trust: { acm: { certificateAuthorityARNs: [certificateAuthorityArn] } } } } } };
+}
+
 /** The App Mesh Mesh object: selects every namespace labelled `mesh: <meshName>`. */
 export function appMeshMeshManifest(meshName: string): object {
   return {
@@ -145,7 +159,7 @@ export const appMeshRouting: MeshRouting = {
     mesh.overrideLogicalId("mesh");
     const nodes = new Map<string, Manifest>();
     for (const service of props.services) {
-      const m = appMeshServiceManifests(service, byName);
+      const m = appMeshServiceManifests(service, byName, props.tls);
       for (const [version, manifest] of Object.entries(m.virtualNodes)) {
         const node = new Manifest(scope, `${service.name}-virtual-node-${version}`, { manifest, dependsOn: [mesh, ...props.dependsOn] });
         node.overrideLogicalId(`${service.name}-virtual-node-${version}`);
@@ -155,7 +169,7 @@ export const appMeshRouting: MeshRouting = {
       router.overrideLogicalId(`${service.name}-virtual-router`);
       new Manifest(scope, `${service.name}-virtual-service`, { manifest: m.virtualService, dependsOn: [router] }).overrideLogicalId(`${service.name}-virtual-service`);
     }
-    const { context, meshName } = props;
+    const { context, meshName, tls } = props;
     return {
       versionDependencies: (service, version) => [nodes.get(`${service}/${version}`)!],
       // Envoy fetches its configuration for exactly its own virtual node(s) (eks-charts #477).
@@ -165,6 +179,7 @@ export const appMeshRouting: MeshRouting = {
           actions: ["appmesh:StreamAggregatedResources"],
           resources: service.versions.map((v) => context.arn("appmesh", `mesh/${meshName}/virtualNode/${virtualNodeAwsName(service, v.name)}`)),
         },
+        ...(tls ? meshTlsStatements(tls, service) : []),
       ],
     };
   },

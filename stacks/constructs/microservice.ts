@@ -33,8 +33,14 @@ export interface MicroserviceProps {
   readonly scheduling?: Ec2Scheduling;
   /** What each version's pods must wait for (their VirtualNode). */
   readonly versionDependencies: (version: string) => ITerraformDependable[];
-  /** For public services. */
-  readonly ingress?: { readonly className: string; readonly groupName: string };
+  /** For public services; `annotations` and `host` come from the public edge (stacks/constructs/edge/). */
+  readonly ingress?: { readonly className: string; readonly groupName: string; readonly annotations?: Record<string, string>; readonly host?: string };
+  /**
+   * "tcp" when the sidecar's listener accepts TLS only (mesh TLS): the kubelet's plain HTTP
+   * probe would reach Envoy, not the app, and fail (app-mesh-controller #664).
+   * @default "http" for HTTP services
+   */
+  readonly kubeletProbes?: "http" | "tcp";
 }
 
 /**
@@ -77,7 +83,7 @@ export class Microservice extends Construct {
 
     const port = { name: s.protocol === "tcp" ? "tcp" : s.protocol === "grpc" ? "grpc" : "http", containerPort: s.port };
     const probe = (kind: "liveness" | "readiness"): DeploymentV1SpecTemplateSpecContainerLivenessProbe => ({
-      ...(s.protocol === "http" || s.protocol === "http2" ? { httpGet: { path: s.healthCheckPath, port: String(s.port) } } : { tcpSocket: [{ port: String(s.port) }] }),
+      ...((s.protocol === "http" || s.protocol === "http2") && props.kubeletProbes !== "tcp" ? { httpGet: { path: s.healthCheckPath, port: String(s.port) } } : { tcpSocket: [{ port: String(s.port) }] }),
       initialDelaySeconds: kind === "liveness" ? 15 : 5,
       periodSeconds: kind === "liveness" ? 20 : 10,
       timeoutSeconds: 3,
@@ -223,11 +229,12 @@ export class Microservice extends Construct {
               "alb.ingress.kubernetes.io/healthcheck-path": s.healthCheckPath,
               // Every public service shares one ALB (one hostname, one bill).
               "alb.ingress.kubernetes.io/group.name": props.ingress.groupName,
+              ...props.ingress.annotations,
             },
           },
           spec: {
             ingressClassName: props.ingress.className,
-            rule: [{ http: { path: [{ path: s.public.path, pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { number: s.port } } } }] } }],
+            rule: [{ ...(props.ingress.host ? { host: props.ingress.host } : {}), http: { path: [{ path: s.public.path, pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { number: s.port } } } }] } }],
           },
           waitForLoadBalancer: true,
         }),

@@ -30,6 +30,7 @@ export * from "./network";
 export * from "./cluster";
 export * from "./mesh";
 export * from "./workloads";
+export * from "./edge";
 export * from "./observability";
 
 /** Declares every output of a contract on the producing stack. */
