@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
-import { formatFindings, scanStacks, skipReasonIn } from "../scripts/security-scan";
+import { formatFindings, scanDockerfiles, scanStacks, skipReasonIn } from "../scripts/security-scan";
 import { synthPlatform, withDev } from "./support/synth";
 
 describe("Checkov scan of every synthesized stack", () => {
@@ -28,6 +28,17 @@ describe("Checkov scan of every synthesized stack", () => {
     // The scan really looked at the network: flow logs and the default SG are checked and pass.
     const passed = report.passedChecks.map((p) => p.checkId);
     expect(passed).toEqual(expect.arrayContaining(["CKV2_AWS_11", "CKV2_AWS_12", "CKV_AWS_158", "CKV_AWS_7", ...mustPass]));
+  });
+});
+
+describe("Checkov scan of the service Dockerfiles (apps/services/*/Dockerfile)", () => {
+  it("finds no failed check in any of the four images", () => {
+    const report = scanDockerfiles(path.join(__dirname, "..", "apps", "services"));
+    expect(report.parsingErrors).toEqual([]);
+    expect(formatFindings(report.failed)).toBe("");
+    expect(report.skipped).toEqual([]);
+    // It looked at all four: non-root USER, HEALTHCHECK and no :latest base, once per Dockerfile.
+    for (const id of ["CKV_DOCKER_2", "CKV_DOCKER_3", "CKV_DOCKER_7"]) expect(report.passedChecks.filter((p) => p.checkId === id)).toHaveLength(4);
   });
 });
 

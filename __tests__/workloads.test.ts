@@ -213,13 +213,13 @@ describe("reference catalog specifics", () => {
     expect(pod.node_selector).toEqual({ "eks-mesh-platform/node-group": "general", "eks-mesh-platform/compute": "ec2" });
   });
 
-  it("allows login only to read users, registration only to write users, chat messages read-write and users read", () => {
+  it("allows login only to read users, registration to read and write users, chat messages read-write and users read", () => {
     const tablesOf = (svc: string) =>
       statementsOf(s, svc)
         .filter((st) => st.actions.some((a) => a.startsWith("dynamodb:")))
         .map((st) => [st.resources[0], st.actions.includes("dynamodb:PutItem") ? (st.actions.includes("dynamodb:GetItem") ? "readwrite" : "write") : "read"]);
     expect(tablesOf("service-user")).toEqual([["${aws_dynamodb_table.table-users.arn}", "read"]]);
-    expect(tablesOf("service-registro")).toEqual([["${aws_dynamodb_table.table-users.arn}", "write"]]);
+    expect(tablesOf("service-registro")).toEqual([["${aws_dynamodb_table.table-users.arn}", "readwrite"]]);
     expect(tablesOf("service-chat")).toEqual([
       ["${aws_dynamodb_table.table-messages.arn}", "readwrite"],
       ["${aws_dynamodb_table.table-users.arn}", "read"],

@@ -53,10 +53,19 @@ export function skipReasonIn(fileText: string, checkId: string, [from, to]: read
 }
 
 export function scanStacks(stacksDir: string, checkov: string = CHECKOV): ScanReport {
+  return scan(stacksDir, "terraform_json", checkov);
+}
+
+/** Checkov's Dockerfile checks over every Dockerfile under a folder (the service images in apps/services). */
+export function scanDockerfiles(dir: string, checkov: string = CHECKOV): ScanReport {
+  return scan(dir, "dockerfile", checkov);
+}
+
+function scan(stacksDir: string, framework: "terraform_json" | "dockerfile", checkov: string): ScanReport {
   if (!fs.existsSync(checkov)) {
     throw new Error(`Checkov is not installed at ${path.relative(PROJECT_ROOT, checkov)}; run \`npm run setup:tools\` first`);
   }
-  const run = spawnSync(checkov, ["-d", stacksDir, "--framework", "terraform_json", "--output", "json", "--skip-download", "--compact"], {
+  const run = spawnSync(checkov, ["-d", stacksDir, "--framework", framework, "--output", "json", "--skip-download", "--compact"], {
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
     // No telemetry or guideline downloads: CI has no network beyond package registries.
@@ -69,7 +78,7 @@ export function scanStacks(stacksDir: string, checkov: string = CHECKOV): ScanRe
   const begin = startList >= 0 && (startList < start || start < 0) ? startList : start;
   if (begin < 0) throw new Error(`checkov produced no report (exit ${run.status}):\n${run.stderr.slice(-2000)}`);
   const parsed = JSON.parse(run.stdout.slice(begin));
-  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.check_type === "terraform_json" || r.results);
+  const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.check_type === framework || r.results);
   const failed: Finding[] = [];
   const skipped: Finding[] = [];
   const passedChecks: ScanReport["passedChecks"] = [];
@@ -100,7 +109,7 @@ export function formatFindings(findings: readonly Finding[]): string {
 
 if (require.main === module) {
   const dir = process.argv[2] ?? "cdktf.out/stacks";
-  const report = scanStacks(dir);
+  const report = process.argv[3] === "--dockerfiles" ? scanDockerfiles(dir) : scanStacks(dir);
   console.log(`checkov ${report.checkovVersion}: ${report.passed} passed, ${report.failed.length} failed, ${report.skipped.length} skipped in code`);
   for (const s of report.skipped) console.log(`  skipped ${s.checkId} on ${s.resource}: ${s.skipReason}`);
   if (report.failed.length) {

@@ -3,6 +3,8 @@
 #   .venv/bin/checkov     security scan of the synthesized Terraform (requirements-dev.txt)
 #   tree-sitter-fluentbit in .venv: parses the generated Fluent Bit configuration
 #   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
+#   /usr/bin/chromium     Debian's Chromium, driven headless by the reference system's page test
+#                         (__tests__/services/e2e.test.ts); playwright-core cannot download a browser here
 # shellcheck (used by actionlint for run: scripts) comes from Debian when apt is available.
 # Idempotent: a second run only checks the installed versions.
 set -euo pipefail
@@ -40,4 +42,16 @@ if ! command -v shellcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1
   (apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null) \
     && echo "setup-tools: installed shellcheck from Debian" \
     || echo "setup-tools: shellcheck not installed; actionlint will skip run: scripts" >&2
+fi
+
+if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then
+  echo "setup-tools: using CHROMIUM_PATH=$CHROMIUM_PATH for the page test"
+elif [ -x /usr/bin/chromium ]; then
+  echo "setup-tools: $(/usr/bin/chromium --version 2>/dev/null | head -n1) already installed"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  echo "setup-tools: installed $(/usr/bin/chromium --version 2>/dev/null | head -n1) from Debian"
+else
+  echo "setup-tools: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH for the page test" >&2
+  exit 1
 fi

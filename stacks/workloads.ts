@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { ResolvedService, TableAccess } from "../apps";
+import { tableEnvVar } from "../apps/service-env";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
@@ -143,7 +144,7 @@ export class WorkloadsStack extends PlatformStack {
       statements.push(...rendered.sidecarStatements(s));
       statements.push(...tracingStatements(config));
 
-      const platformEnv = { ...Object.fromEntries(Object.keys(s.tables).map((t) => [`DYNAMODB_TABLE_${t.toUpperCase().replace(/-/g, "_")}`, tables.get(t)!.name])), ...tracingEnv(config) };
+      const platformEnv = { ...Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name])), ...tracingEnv(config) };
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,

@@ -1,0 +1,4 @@
+import { main } from "../../kit/service";
+import { contract, start } from "./app";
+
+main(start, contract.name);
