@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./config/load";
 import { buildPlatform } from "./stacks/app";
+import { planStandInsFromEnv, StandInError } from "./stacks/constructs/plan-stand-ins";
 
 /**
  * Entry point for `cdktf synth` / `cdktf deploy`: validate the config once, build every
@@ -12,10 +13,12 @@ import { buildPlatform } from "./stacks/app";
 function main(): void {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   let source;
+  let planStandIns;
   try {
     source = loadConfig();
+    planStandIns = planStandInsFromEnv(process.env);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof StandInError) {
       console.error(e.message);
       process.exit(1);
     }
@@ -26,7 +29,7 @@ function main(): void {
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging });
-    buildPlatform(app, source.config);
+    buildPlatform(app, source.config, { planStandIns });
     app.synth();
     fs.rmSync(outdir, { recursive: true, force: true });
     fs.renameSync(staging, outdir);
@@ -38,7 +41,8 @@ function main(): void {
     }
     throw e;
   }
-  console.log(`Synthesized ${path.basename(outdir)} from ${source.file}`);
+  const standIns = planStandIns.enabled ? ` with pull-request plan stand-ins${planStandIns.unapplied.length ? ` (not applied yet: ${planStandIns.unapplied.join(", ")})` : ""}` : "";
+  console.log(`Synthesized ${path.basename(outdir)} from ${source.file}${standIns}`);
 }
 
 main();

@@ -162,7 +162,7 @@ describe("refused catalogs, with their exact messages", () => {
 
 describe("workloads config", () => {
   it("refuses an unknown catalog and protection for a table the catalog lacks", () => {
-    expect(configError(withDev({ workloads: { catalog: "shop" as never } }))).toContain('workloads.catalog: "shop" is not a catalog; use one of reference, yelb (files in apps/)');
+    expect(configError(withDev({ workloads: { catalog: "shop" as never } }))).toContain('workloads.catalog: "shop" is not a catalog; use one of reference, yelb (files in apps/) or the path of a .yaml, .yml, .json or .ts catalog file');
     expect(configError(withDev({ workloads: { tables: { orders: { allowDestroy: true } } } }))).toContain(
       'workloads.tables.orders: the "reference" catalog has no table "orders"; it defines users, messages',
     );

@@ -386,7 +386,7 @@ describe("refused cluster configs name the field, the problem and what is allowe
     ["audit logs off", { logging: { types: ["api", "authenticator"] } }, 'cluster.logging.types: leaves out "audit"; api, audit and authenticator logs are always on (they record who did what to the cluster)'],
     ["unknown log type", { logging: { types: ["api", "audit", "authenticator", "kubelet"] } }, 'cluster.logging.types[3]: "kubelet" is not a control-plane log type; use api, audit, authenticator, controllerManager, scheduler'],
     ["bad log retention", { logging: { retentionDays: 100 } }, "cluster.logging.retentionDays: 100 is not a retention CloudWatch Logs accepts"],
-    ["unknown key", { nodegroups: {} }, "cluster.nodegroups: unknown key; allowed keys here: kubernetesVersion, supportType, endpoint, logging, adminPrincipalArns, deployerIsAdmin, vpcCniIrsa, nodeSsmAccess, fargateProfiles, nodeGroups, addons"],
+    ["unknown key", { nodegroups: {} }, "cluster.nodegroups: unknown key; allowed keys here: kubernetesVersion, supportType, endpoint, logging, adminPrincipalArns, deployerIsAdmin, vpcCniIrsa, nodeSsmAccess, fargateProfiles, nodeGroups, addons, serviceIpv4Cidr, autoscaling, karpenter, verticalPodAutoscaler"],
   ])("%s", (_name, cluster, message) => {
     expect(refused(cluster)).toThrow(message);
   });

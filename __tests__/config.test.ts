@@ -51,12 +51,12 @@ describe("defaults", () => {
   });
 
   it("takes the zone count from explicit zones", () => {
-    const c = parseConfig({ ...THROWAWAY, network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
+    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
     expect(c.network.azCount).toBe(3);
   });
 
   it("defaults the S3 backend's region to the platform region", () => {
-    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" } });
+    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/team-tf-state" } });
     expect(c.state).toMatchObject({ backend: "s3", bucket: "team-state", region: "eu-west-1", keyPrefix: "eks-mesh-platform" });
   });
 });

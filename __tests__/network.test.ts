@@ -105,7 +105,15 @@ describe("network stack, non-default configs", () => {
   });
 
   it("with NAT none and endpoints: no NAT, no default route from private subnets", () => {
-    const s = synthPlatform(withDev({ network: { natGateways: "none", vpcEndpoints: { s3: true, ecr: true, sts: true } } }));
+    // Deployable without NAT only where every image comes from the region's private ECR (apply-checks.ts).
+    const s = synthPlatform(
+      withDev({
+        platform: { region: "us-west-2" },
+        network: { availabilityZones: ["us-west-2a", "us-west-2b"], natGateways: "none", vpcEndpoints: { s3: true, ecr: true, sts: true } },
+        mesh: { addons: { loadBalancerController: { enabled: false }, metricsServer: { enabled: false } } },
+        workloads: { catalog: "__tests__/fixtures/private-catalog.yaml" },
+      }),
+    );
     expect(s.resources("network", "aws_nat_gateway")).toEqual({});
     expect(s.resources("network", "aws_eip")).toEqual({});
     expect(Object.keys(s.resources("network", "aws_route"))).toEqual(["public-default-route"]);

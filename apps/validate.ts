@@ -1,3 +1,4 @@
+import { allowedKeysAt } from "../config/schema-keys";
 import { EC2_CONSTRAINTS, forcedPlacement, resolvePlacement } from "./placement";
 import { type Catalog, type CatalogInput, catalogSchema, type ResolvedCatalog } from "./types";
 
@@ -141,10 +142,21 @@ function findCycles(catalog: Catalog): string[][] {
  * Parses and checks a catalog, then decides placements. Returns the issues (paths
  * relative to the catalog) or the resolved catalog the workloads stack renders.
  */
-export function resolveCatalog(input: CatalogInput): { catalog?: ResolvedCatalog; issues: CatalogIssue[] } {
+export function resolveCatalog(input: CatalogInput | unknown): { catalog?: ResolvedCatalog; issues: CatalogIssue[] } {
   const parsed = catalogSchema.safeParse(input);
   if (!parsed.success) {
-    return { issues: parsed.error.issues.map((i) => ({ path: namedPath(input, i.path as (string | number)[]), message: i.message })) };
+    return {
+      issues: parsed.error.issues.flatMap((i): CatalogIssue[] => {
+        const at = namedPath(input, i.path as (string | number)[]);
+        if (i.code === "unrecognized_keys") {
+          // One issue per key, on the key itself, so a file's line points at the typo.
+          const allowed = allowedKeysAt(catalogSchema, i.path);
+          return i.keys.map((k) => ({ path: [...at, k], message: `unknown key; allowed keys here: ${allowed.join(", ")}` }));
+        }
+        if (i.code === "invalid_type" && i.input === undefined) return [{ path: at, message: "is required" }];
+        return [{ path: at, message: i.message }];
+      }),
+    };
   }
   const issues = checkCatalog(parsed.data);
   if (issues.length) return { issues };
@@ -161,9 +173,10 @@ export function resolveCatalog(input: CatalogInput): { catalog?: ResolvedCatalog
 }
 
 /** Replaces `services[3]` by `services.<name>` in a field-schema path, when the entry has a name. */
-function namedPath(input: CatalogInput, path: (string | number)[]): (string | number)[] {
+function namedPath(input: unknown, path: (string | number)[]): (string | number)[] {
   if (path[0] === "services" && typeof path[1] === "number") {
-    const name = (input.services?.[path[1]] as { name?: unknown } | undefined)?.name;
+    const services = (input as { services?: unknown } | undefined)?.services;
+    const name = Array.isArray(services) ? (services[path[1]] as { name?: unknown } | undefined)?.name : undefined;
     if (typeof name === "string" && name) return ["services", name, ...path.slice(2)];
   }
   return path;

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { require as tsxRequire } from "tsx/cjs/api";
 import type { z } from "zod";
 import { type PlatformConfig, type PlatformConfigInput, platformConfigSchema } from "./schema";
+import { allowedKeysAt } from "./schema-keys";
+import { isStructuredFile, readStructuredFile, stripSchemaKey } from "./source-file";
 
 /** A configuration the platform refuses. Its message is complete: print it and exit non-zero. */
 export class ConfigError extends Error {
@@ -20,7 +22,7 @@ export interface ConfigSource {
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const ENVIRONMENTS = path.join(PROJECT_ROOT, "config", "environments");
-const EXTENSIONS = [".ts", ".json"];
+const EXTENSIONS = [".ts", ".json", ".yaml", ".yml"];
 
 /** Environment files shipped under config/environments, by name. */
 export function availableEnvironments(): string[] {
@@ -32,14 +34,14 @@ export function availableEnvironments(): string[] {
 }
 
 /**
- * Picks the config file from the environment: PLATFORM_CONFIG (a path to a .ts or .json
- * file) wins, else PLATFORM_ENV names a file in config/environments (default "dev").
+ * Picks the config file from the environment: PLATFORM_CONFIG (a path to a .ts, .json,
+ * .yaml or .yml file) wins, else PLATFORM_ENV names a file in config/environments (default "dev").
  */
 export function resolveConfigFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PLATFORM_CONFIG) {
     const file = path.resolve(env.PLATFORM_CONFIG);
-    if (!fs.existsSync(file)) throw new ConfigError(`PLATFORM_CONFIG points at ${env.PLATFORM_CONFIG}, which does not exist; give the path of a .ts or .json config file`);
-    if (!EXTENSIONS.includes(path.extname(file))) throw new ConfigError(`PLATFORM_CONFIG must be a .ts or .json file, got ${env.PLATFORM_CONFIG}`);
+    if (!fs.existsSync(file)) throw new ConfigError(`PLATFORM_CONFIG points at ${env.PLATFORM_CONFIG}, which does not exist; give the path of a .ts, .json, .yaml or .yml config file`);
+    if (!EXTENSIONS.includes(path.extname(file))) throw new ConfigError(`PLATFORM_CONFIG must be a .ts, .json, .yaml or .yml file, got ${env.PLATFORM_CONFIG}`);
     return file;
   }
   const name = env.PLATFORM_ENV || "dev";
@@ -51,29 +53,36 @@ export function resolveConfigFile(env: NodeJS.ProcessEnv = process.env): string 
   return path.join(ENVIRONMENTS, name + ext);
 }
 
-function readInput(file: string): unknown {
-  if (file.endsWith(".json")) {
-    try {
-      return JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new ConfigError(`${displayPath(file)} is not valid JSON: ${(e as Error).message}`);
-    }
+/** The file's data, and for YAML and JSON the line of each field (for messages). */
+function readInput(file: string): { data: unknown; lineOf?: LineOf } {
+  if (isStructuredFile(file)) {
+    const read = readStructuredFile(file);
+    if (!read.ok) throw new ConfigError(`${displayPath(file)} ${read.reason}`);
+    return { data: read.file.data, lineOf: (p) => read.file.lineOf(p) };
   }
   // tsx's require compiles the TypeScript file on the fly, under `cdktf synth` and vitest alike.
   const mod = tsxRequire(file, __filename) as { default?: unknown };
-  return mod.default ?? mod;
+  return { data: stripSchemaKey(mod.default ?? mod) };
 }
+
+type LineOf = (path: readonly PropertyKey[]) => number | undefined;
 
 export function displayPath(file: string): string {
   const rel = path.relative(PROJECT_ROOT, file);
   return rel.startsWith("..") || path.isAbsolute(rel) ? path.basename(file) : rel;
 }
 
-/** Validates a config object; throws ConfigError listing every bad field. */
-export function parseConfig(input: unknown, origin = "config"): PlatformConfig {
+/**
+ * Validates a config object; throws ConfigError listing every bad field. `lineOf` (YAML and
+ * JSON files) adds the line of each field to its message.
+ */
+export function parseConfig(input: unknown, origin = "config", lineOf?: LineOf): PlatformConfig {
   const result = platformConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue)}`);
+  const lines = result.error.issues.map((issue) => {
+    const line = lineOf && issue.path.length > 0 ? lineOf(issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path) : undefined;
+    return `  - ${line !== undefined ? `line ${line}, ` : ""}${describeIssue(issue)}`;
+  });
   throw new ConfigError(
     [`Invalid configuration in ${origin}:`, ...lines, "Nothing was synthesized; fix the fields above and run synth again."].join("\n"),
   );
@@ -83,7 +92,7 @@ export function parseConfig(input: unknown, origin = "config"): PlatformConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigSource {
   const file = resolveConfigFile(env);
   const input = readInput(file);
-  return { file: displayPath(file), config: parseConfig(input, displayPath(file)) };
+  return { file: displayPath(file), config: parseConfig(input.data, displayPath(file), input.lineOf) };
 }
 
 export type { PlatformConfig, PlatformConfigInput };
@@ -91,7 +100,7 @@ export type { PlatformConfig, PlatformConfigInput };
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
-    const allowed = allowedKeysAt(issue.path);
+    const allowed = allowedKeysAt(platformConfigSchema, issue.path);
     const keys = issue.keys.map((k) => formatPath([...issue.path, k]));
     const hint = allowed.length ? `; allowed keys here: ${allowed.join(", ")}` : "";
     return `${keys.join(", ")}: unknown key${hint}`;
@@ -109,30 +118,4 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function formatPath(p: readonly PropertyKey[]): string {
   if (p.length === 0) return "(top level)";
   return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
-}
-
-/** Walks the schema to list the keys an object accepts, for unknown-key messages. */
-function allowedKeysAt(p: readonly PropertyKey[]): string[] {
-  let node: unknown = platformConfigSchema;
-  const unwrap = (s: unknown): unknown => {
-    for (let i = 0; i < 10; i++) {
-      const def = (s as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
-      if (!def) return s;
-      if (def.type === "pipe") s = def.in;
-      else if (["default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type as string)) s = def.innerType;
-      else return s;
-    }
-    return s;
-  };
-  for (const key of p) {
-    node = unwrap(node);
-    const def = (node as { _zod: { def: Record<string, unknown> } })._zod.def;
-    if (def.type === "object") node = (def.shape as Record<string, unknown>)[key as string];
-    else if (def.type === "array") node = def.element;
-    else if (def.type === "record") node = def.valueType;
-    else return [];
-    if (!node) return [];
-  }
-  const def = (unwrap(node) as { _zod: { def: Record<string, unknown> } })._zod.def;
-  return def.type === "object" ? Object.keys(def.shape as object) : [];
 }

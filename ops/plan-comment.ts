@@ -6,12 +6,15 @@
  *
  * For `--stack NAME=DIR/NAME.json` it reads, next to the JSON:
  *   DIR/NAME.txt  the `terraform show -no-color` text (folded into the comment), optional;
- *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed).
+ *   DIR/NAME.log  the init/plan log, read when the JSON is missing (the plan failed);
+ *   DIR/NAME.waits the upstream stacks it waits for, one per line, when it was not planned
+ *                 because they are not applied (ops/plan-readiness.ts).
  *
  * With --synth-log, the platform's synth warnings (an insecure public edge, ...) in that
  * captured `cdktf synth` output are shown above the plans.
  *
- * Exit codes: 0 comment written; 2 comment written but a stack failed to plan
+ * Exit codes: 0 comment written (stacks that wait for an upstream do not count as
+ * failures); 2 comment written but a stack failed to plan
  * (so the job can post the comment and still fail); 1 usage or input error.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -75,6 +78,10 @@ function readIfExists(path: string): string | undefined {
 /** Loads one stack's result from the files the workflow left for it. */
 export function loadStackResult(name: string, jsonPath: string): StackResult {
   const base = jsonPath.slice(0, -".json".length);
+  const waits = readIfExists(`${base}.waits`);
+  if (waits !== undefined && waits.trim() !== "") {
+    return { stack: name, status: "waiting", upstream: waits.split("\n").map((l) => l.trim()).filter(Boolean) };
+  }
   const json = readIfExists(jsonPath);
   if (json !== undefined && json.trim() !== "") {
     return summarizePlan(name, JSON.parse(json) as unknown, readIfExists(`${base}.txt`));

@@ -8,7 +8,9 @@
  * do, so nothing marked in before_sensitive/after_sensitive can leak (tfcmt
  * #1081). The folded plan text comes from `terraform show`, which redacts them.
  */
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
+import { STAND_IN_MARK } from "../stacks/constructs/plan-stand-ins";
 
 /** Hidden marker the workflow uses to find and update its one comment (tfcmt #199). */
 export const COMMENT_MARKER = "<!-- eks-mesh-platform-plan -->";
@@ -75,6 +77,25 @@ export interface PlannedStack {
   moved: MovedResource[];
   /** Output of `terraform show -no-color <planfile>`; already redacted by Terraform. */
   planText?: string | undefined;
+  /** Upstream values this plan used stand-ins for (pull-request plans; see detectStandIns). */
+  standIns: StandInUse[];
+}
+
+/** The outputs of one upstream stack that a plan read as stand-ins, because the upstream has not applied them. */
+export interface StandInUse {
+  upstream: string;
+  outputs: string[];
+}
+
+/**
+ * A stack that talks to something an upstream stack creates and that is not there yet
+ * (the Kubernetes API of a cluster not applied): no plan can be made, stand-ins or not.
+ */
+export interface WaitingStack {
+  stack: string;
+  status: "waiting";
+  /** The upstream stacks it waits for. */
+  upstream: string[];
 }
 
 export type BlockedReason = "no-upstream-state" | "missing-upstream-output";
@@ -95,7 +116,7 @@ export interface FailedStack {
   log: string;
 }
 
-export type StackResult = PlannedStack | BlockedStack | FailedStack;
+export type StackResult = PlannedStack | BlockedStack | FailedStack | WaitingStack;
 
 const resourceChangeSchema = z.object({
   address: z.string(),
@@ -111,13 +132,45 @@ const resourceChangeSchema = z.object({
   action_reason: z.string().optional(),
 });
 
+const stateResourceSchema = z.object({
+  mode: z.string(),
+  type: z.string(),
+  name: z.string(),
+  values: z.record(z.string(), z.unknown()).optional(),
+});
+
 const planSchema = z.object({
   format_version: z.string().regex(/^1\.\d+$/, {
     message: "only plan JSON format 1.x is understood (Terraform 1.x)",
   }),
   // Terraform omits the key when nothing changes.
   resource_changes: z.array(resourceChangeSchema).optional(),
+  // Data sources read while planning, terraform_remote_state among them.
+  prior_state: z.object({ values: z.object({ root_module: z.object({ resources: z.array(stateResourceSchema).optional() }).optional() }).optional() }).optional(),
 });
+
+const REMOTE_STATE_NAME = /^(?:remote-state-|cross-stack-reference-input-)([A-Za-z0-9_-]+)$/;
+
+/**
+ * The upstream outputs a plan read as stand-ins: for each terraform_remote_state read
+ * with `defaults`, the outputs whose value is exactly their default. An upstream state
+ * that has the output overrides the default, so equality means the state lacked it.
+ */
+export function detectStandIns(plan: z.infer<typeof planSchema>): StandInUse[] {
+  const uses: StandInUse[] = [];
+  for (const r of plan.prior_state?.values?.root_module?.resources ?? []) {
+    if (r.mode !== "data" || r.type !== "terraform_remote_state") continue;
+    const defaults = r.values?.defaults;
+    const outputs = (r.values?.outputs ?? {}) as Record<string, unknown>;
+    if (!defaults || typeof defaults !== "object") continue;
+    const used = Object.entries(defaults as Record<string, unknown>)
+      .filter(([k, v]) => isDeepStrictEqual(outputs[k], v))
+      .map(([k]) => k)
+      .sort();
+    if (used.length > 0) uses.push({ upstream: REMOTE_STATE_NAME.exec(r.name)?.[1] ?? r.name, outputs: used });
+  }
+  return uses.sort((a, b) => a.upstream.localeCompare(b.upstream));
+}
 
 /**
  * Maps an action list to what it does to the real object. Returns undefined for
@@ -198,7 +251,7 @@ export function summarizePlan(stack: string, planJson: unknown, planText?: strin
     else if (c.kind === "delete") counts.destroy++;
     else counts.forget++;
   }
-  return { stack, status: "planned", changes, counts, moved, planText };
+  return { stack, status: "planned", changes, counts, moved, planText, standIns: detectStandIns(parsed.data) };
 }
 
 /**
@@ -285,8 +338,12 @@ function describeChange(c: ResourceChangeSummary): string {
 
 function statusCell(result: StackResult): string {
   switch (result.status) {
-    case "planned":
-      return result.changes.length === 0 ? "✅ no changes" : "📝 changes";
+    case "planned": {
+      const base = result.changes.length === 0 ? "✅ no changes" : "📝 changes";
+      return result.standIns.length > 0 ? `${base}, with stand-ins for ${result.standIns.map((u) => code(u.upstream)).join(", ")}` : base;
+    }
+    case "waiting":
+      return `⏳ waits for ${result.upstream.map(code).join(", ")}`;
     case "blocked":
       return result.upstream.length > 0
         ? `⏸️ blocked: apply ${result.upstream.map(code).join(", ")} first`
@@ -348,6 +405,29 @@ function blockedText(result: BlockedStack): string {
     `⏸️ **Not planned: this stack reads an output that ${names} has not applied yet** ("Unsupported attribute" on its remote state). ` +
     `Apply the upstream change first (${deploy}), then re-run this workflow.`
   );
+}
+
+function waitingText(result: WaitingStack): string {
+  const names = result.upstream.map(code).join(", ");
+  return (
+    `⏳ **Waits for ${names}: not planned yet.** This stack talks to what ${names} creates (the cluster's Kubernetes API), ` +
+    `and that does not exist until ${names} is applied, so no plan can be made, not even with stand-ins. ` +
+    `This is expected for a new environment and does not fail the run; it is planned on the first run after ${names} is applied.`
+  );
+}
+
+function standInText(result: PlannedStack): string {
+  if (result.standIns.length === 0) return "";
+  const lines = result.standIns.map((u) => `> - ${code(u.upstream)}: ${u.outputs.map(code).join(", ")}`);
+  const upstreams = result.standIns.map((u) => code(u.upstream)).join(", ");
+  return [
+    "",
+    "> [!NOTE]",
+    `> **Planned with stand-ins** for upstream values not in state yet (values marked \`${STAND_IN_MARK}\`):`,
+    ...lines,
+    `> This plan **will change** once ${upstreams} ${result.standIns.length === 1 ? "is" : "are"} applied with this change; the apply after merge plans again with the real values.`,
+    "",
+  ].join("\n");
 }
 
 /** A fence longer than any run of backticks in the text, so plan text cannot close it. */
@@ -416,6 +496,7 @@ export function renderComment(results: readonly StackResult[], options: CommentO
   // Fixed text per stack; the change lists and plan texts are what gets cut.
   const fixed = results.map((r) => {
     if (r.status === "blocked") return `### ${code(r.stack)}\n\n${blockedText(r)}\n`;
+    if (r.status === "waiting") return `### ${code(r.stack)}\n\n${waitingText(r)}\n`;
     if (r.status === "failed") {
       // A few dozen lines, but one of them may be huge: keep the end, where the error is.
       const log = r.log.length > MAX_LOG_CHARS ? `…${r.log.slice(-MAX_LOG_CHARS)}` : r.log;
@@ -425,7 +506,7 @@ export function renderComment(results: readonly StackResult[], options: CommentO
     const c = r.counts;
     const summary = r.changes.length === 0 ? "No changes." : `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.forget > 0 ? `, ${c.forget} to forget` : ""}.`;
     const moves = r.moved.length > 0 ? `\n${r.moved.length} moved: ${r.moved.slice(0, 20).map((m) => `${code(m.from)} → ${code(m.to)}`).join(", ")}${r.moved.length > 20 ? ", …" : ""}\n` : "";
-    return `### ${code(r.stack)}\n\n${summary}\n${moves}`;
+    return `### ${code(r.stack)}\n\n${summary}\n${moves}${standInText(r)}`;
   });
   const changeLists = results.map((r) => (r.status === "planned" ? r.changes.map((c) => `- ${describeChange(c)}`).join("\n") : ""));
   const planTexts = results.map((r) => (r.status === "planned" ? (r.planText ?? "").trimEnd() : ""));

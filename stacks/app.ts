@@ -1,6 +1,7 @@
 import type { App } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap";
+import type { PlanStandIns } from "./constructs/plan-stand-ins";
 import { ClusterStack } from "./cluster";
 import { MeshStack } from "./mesh";
 import { Naming } from "./naming";
@@ -25,13 +26,14 @@ export interface PlatformStacks {
  * outputs from their state (never through cdktf's implicit cross-stack references), and
  * declares the dependency here, so cdktf's manifest and `cdktf deploy` carry the order.
  */
-export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks {
-  const network = new NetworkStack(app, { config });
-  const cluster = new ClusterStack(app, { config });
+export function buildPlatform(app: App, config: PlatformConfig, options: { planStandIns?: PlanStandIns } = {}): PlatformStacks {
+  const props = { config, planStandIns: options.planStandIns };
+  const network = new NetworkStack(app, props);
+  const cluster = new ClusterStack(app, props);
   cluster.addDependency(network);
-  const mesh = new MeshStack(app, { config });
+  const mesh = new MeshStack(app, props);
   mesh.addDependency(cluster);
-  const workloads = new WorkloadsStack(app, { config });
+  const workloads = new WorkloadsStack(app, props);
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
   const observability = new ObservabilityStack(app, { config });

@@ -106,6 +106,7 @@ export class ClusterStack extends PlatformStack {
         publicAccessCidrs: ep.publicAccess ? ep.publicAccessCidrs : undefined,
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.key.arn } },
+      kubernetesNetworkConfig: settings.serviceIpv4Cidr ? { serviceIpv4Cidr: settings.serviceIpv4Cidr } : undefined,
       enabledClusterLogTypes: [...settings.logging.types],
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       // The core add-ons are installed below as EKS add-ons, pinned; nothing self-managed to adopt.

@@ -80,9 +80,18 @@ describe("plan workflow definition", () => {
     expect(step("Synthesize").run).toContain("npx cdktf synth | tee plans/synth.log");
   });
 
+  it("synthesizes with stand-ins, and again naming the stacks not applied yet when there are any", () => {
+    expect(step("Synthesize").env).toEqual({ PLATFORM_PLAN_STANDINS: "true" });
+    const again = step("Synthesize with stand-ins for stacks not applied yet");
+    expect(again.if).toBe("steps.unapplied.outputs.list != ''");
+    expect(again.env).toEqual({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "${{ steps.unapplied.outputs.list }}" });
+    expect(again.run).toBe("npx cdktf synth");
+    expect(step("Plan each stack in dependency order").env?.UNAPPLIED).toBe("${{ steps.unapplied.outputs.list }}");
+  });
+
   it("reads the stack order from cdktf's manifest instead of naming stacks", () => {
+    expect(step("Find stacks not applied yet").run).toContain("npx tsx ops/stack-order.ts cdktf.out/manifest.json > plans/order.txt");
     const plan = step("Plan each stack in dependency order").run ?? "";
-    expect(plan).toContain("npx tsx ops/stack-order.ts cdktf.out/manifest.json > plans/order.txt");
     expect(plan).toContain("done 3< plans/order.txt");
     for (const s of steps) {
       for (const name of PLATFORM_ORDER) expect(s.run ?? "").not.toMatch(new RegExp(`\\b${name}\\b`));
@@ -106,28 +115,26 @@ function workspace(backend: "s3" | "local" = "s3"): string {
   symlinkSync(join(PROJECT_ROOT, "ops"), join(dir, "ops"));
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
   writeFileSync(join(dir, "package.json"), readFileSync(join(PROJECT_ROOT, "package.json")));
-  writeCdktfOut(dir, SAMPLE_MANIFEST, backend);
+  // mesh and workloads talk to the cluster's API, as the real stacks do (stacks/constructs/kubernetes-providers.ts).
+  const k8s = { provider: { kubernetes: [{ host: "${data.terraform_remote_state.remote-state-cluster.outputs.cluster_endpoint}" }] } };
+  writeCdktfOut(dir, SAMPLE_MANIFEST, backend, { mesh: k8s, workloads: k8s });
   return dir;
 }
 
 /**
- * Stub terraform: cluster's upstream state is missing; the others plan from fixtures.
- * `init` drains stdin, as a real program may: the loop must not feed it the stack list.
+ * Stub terraform for a new environment: only network has state. `init` drains stdin, as a
+ * real program may: the loops must not feed it the stack list.
  */
 const TERRAFORM_STUB = `
 dir="\${1#-chdir=}"; stack=$(basename "$dir"); shift
 echo "terraform $stack $*" >> "$CALLS"
 case "$1" in
   init) cat > /dev/null; echo "Terraform has been successfully initialized!" ;;
-  plan)
-    if [ "$stack" = cluster ]; then
-      printf 'Error: Unable to find remote state\\n\\n  with data.terraform_remote_state.remote-state-network,\\n' >&2
-      exit 1
-    fi
-    touch "$dir/tfplan"; echo "Plan: 1 to add." ;;
+  state) if [ "$stack" = network ]; then echo '{"version":4,"serial":3}'; fi ;;
+  plan) touch "$dir/tfplan"; echo "Plan: 1 to add." ;;
   show)
     if [ "$2" = -json ]; then
-      case "$stack" in network) cat "$FIXTURES/plan-stateless.json" ;; mesh) cat "$FIXTURES/plan-no-changes.json" ;; *) cat "$FIXTURES/plan-stateful.json" ;; esac
+      case "$stack" in network) cat "$FIXTURES/plan-stateless.json" ;; cluster) cat "$FIXTURES/plan-stand-ins.json" ;; *) cat "$FIXTURES/plan-stateful.json" ;; esac
     else
       echo "plan text of $stack"
     fi ;;
@@ -145,18 +152,27 @@ function runStep(name: string, dir: string, bin: string, env: Record<string, str
 }
 
 describe("plan workflow steps, run against stubs", () => {
-  it("plans each stack in manifest order and writes one comment naming the blocked stack", () => {
+  it("new environment: finds the stacks without state, plans with stand-ins, and the Kubernetes stacks wait for the cluster", () => {
     const dir = workspace();
     const bin = stubBin({ terraform: TERRAFORM_STUB });
-    const plan = runStep("Plan each stack in dependency order", dir, bin, { TF_PLUGIN_CACHE_DIR: join(dir, "plugins") });
-    expect(plan.status).toBe(0);
+    const plugins = { TF_PLUGIN_CACHE_DIR: join(dir, "plugins") };
+    const find = runStep("Find stacks not applied yet", dir, bin, plugins);
+    expect(find.status).toBe(0);
     expect(readFileSync(join(dir, "plans", "order.txt"), "utf8")).toBe(`${stackOrder(parseManifest(SAMPLE_MANIFEST)).join("\n")}\n`);
+    expect(readFileSync(join(dir, "github-output"), "utf8")).toBe("list=cluster,mesh,workloads\n");
+    expect(find.stdout).toContain("Stacks not applied yet: cluster,mesh,workloads");
+
+    const plan = runStep("Plan each stack in dependency order", dir, bin, { ...plugins, UNAPPLIED: "cluster,mesh,workloads" });
+    expect(plan.status).toBe(0);
     const calls = readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n");
-    expect(calls.filter((c) => c.endsWith(" init -input=false -no-color")).map((c) => c.split(" ")[1])).toEqual(PLATFORM_ORDER);
+    // Planned: network and cluster (stand-ins cover the cluster's reads); never mesh or workloads.
+    expect(calls.filter((c) => c.includes(" plan ")).map((c) => c.split(" ")[1])).toEqual(["network", "cluster"]);
     expect(calls).toContain("terraform network plan -input=false -no-color -lock=false -out=tfplan");
-    expect(calls).toContain("terraform network show -json tfplan");
-    expect(existsSync(join(dir, "plans", "cluster.json"))).toBe(false);
-    expect(readFileSync(join(dir, "plans", "cluster.log"), "utf8")).toContain("Unable to find remote state");
+    expect(calls).toContain("terraform cluster show -json tfplan");
+    expect(readFileSync(join(dir, "plans", "mesh.waits"), "utf8")).toBe("cluster\n");
+    // workloads also builds on what mesh installs (CRDs), and mesh is not applied either.
+    expect(readFileSync(join(dir, "plans", "workloads.waits"), "utf8")).toBe("cluster\nmesh\n");
+    expect(existsSync(join(dir, "plans", "mesh.json"))).toBe(false);
 
     // What the Synthesize step captured: the platform's warning about an insecure edge.
     writeFileSync(join(dir, "plans", "synth.log"), `${insecureEdgeWarning("staging", ["frontend"])}\nSynthesized cdktf.out from config/environments/staging.ts\n`);
@@ -165,15 +181,18 @@ describe("plan workflow steps, run against stubs", () => {
       HEAD_SHA: "0123456789abcdef0123456789abcdef01234567",
     });
     expect(comment.status).toBe(0);
-    expect(readFileSync(join(dir, "github-output"), "utf8")).toBe("status=0\n");
+    expect(readFileSync(join(dir, "github-output"), "utf8")).toContain("status=0\n");
     const body = readFileSync(join(dir, "comment.md"), "utf8");
     expect(body.startsWith(`${COMMENT_MARKER}\n## Terraform plan — \`prod\``)).toBe(true);
     expect(body).toContain("| `network` | 📝 changes | 1 | 1 | 2 | 1 |");
-    expect(body).toContain("| `cluster` | ⏸️ blocked: apply `network` first | – | – | – | – |");
+    expect(body).toContain("| `cluster` | 📝 changes, with stand-ins for `network` | 2 | 0 | 0 | 0 |");
+    expect(body).toContain("| `mesh` | ⏳ waits for `cluster` | – | – | – | – |");
+    expect(body).toContain("| `workloads` | ⏳ waits for `cluster`, `mesh` | – | – | – | – |");
+    expect(body).toContain("> - `network`: `private_subnet_ids`, `vpc_cidr`");
+    expect(body).not.toContain("failed");
     expect(body).toContain("artifact `plans-prod` of [this workflow run](https://github.com/acme/platform/actions/runs/7)");
-    expect(body).toContain("[!CAUTION]");
     expect(body).toContain("> [!WARNING]\n> ⚠️ **Synth warning:** INSECURE PUBLIC EDGE: edge.insecurePlainHttpForThrowawayEnvironment is true in environment \"staging\".");
-  }, 60_000);
+  }, 90_000);
 
   it("keeps the synth output for the comment and still fails when synth fails", () => {
     const dir = tempDir("synth-");
@@ -188,7 +207,7 @@ describe("plan workflow steps, run against stubs", () => {
 
   it("stops when a stack is not synthesized with the S3 backend", () => {
     const dir = workspace("local");
-    const plan = runStep("Plan each stack in dependency order", dir, stubBin({ terraform: TERRAFORM_STUB }), {
+    const plan = runStep("Find stacks not applied yet", dir, stubBin({ terraform: TERRAFORM_STUB }), {
       TF_PLUGIN_CACHE_DIR: join(dir, "plugins"),
     });
     expect(plan.status).toBe(1);

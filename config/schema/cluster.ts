@@ -318,6 +318,12 @@ const clusterObject = z.strictObject({
       coredns: addonSettings("coredns"),
     })
     .prefault({}),
+  /**
+   * Address range of Kubernetes Services (ClusterIPs): a private /12 to /24 outside the VPC
+   * (rules in apply-checks.ts). Changing it replaces the cluster.
+   * @default chosen by EKS: 10.100.0.0/16 or 172.20.0.0/16, whichever does not overlap the VPC
+   */
+  serviceIpv4Cidr: cidrText.optional(),
   // autoscaling, karpenter, verticalPodAutoscaler (config/schema/autoscaling.ts).
   ...autoscalingFields,
 });

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { decideAutoPlacements } from "../../cost/platform";
-import { CATALOG_FILES, type ResolvedCatalog, type ResolvedService } from "../../apps";
+import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps";
 import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
 import type { KarpenterSettings } from "./autoscaling";
 import { nodePoolsOffered, satisfyingNodePools } from "./node-pool-scheduling";
@@ -112,7 +112,7 @@ export function ec2Scheduling(service: Pick<ResolvedService, "nodeSelector">, no
 function checkSections(config: CrossSections, ctx: z.RefinementCtx): Record<string, FargateProfile> {
   const userProfiles = config.cluster.fargateProfiles;
   const catalog = config.workloads.app;
-  const where = `catalog "${config.workloads.catalog}" (${CATALOG_FILES[config.workloads.catalog]})`;
+  const where = config.workloads.origin.label;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 
   for (const name of Object.keys(userProfiles)) {
@@ -135,7 +135,7 @@ function checkSections(config: CrossSections, ctx: z.RefinementCtx): Record<stri
   }
 
   for (const s of catalog.services) {
-    const at = `${where} services.${s.name}`;
+    const at = catalogLocation(config.workloads.origin, ["services", s.name]);
     for (const v of s.versions) {
       const labels = podLabels(s, v.name);
       const captured = capturingSelector(merged, s.namespace, labels);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkApplyRefusals } from "./apply-checks";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
 import { edgeSchema, resolveEdge } from "./edge";
@@ -29,13 +30,16 @@ export const platformConfigSchema = z
     const c = resolveAcrossSections(parsed, ctx);
     const { mesh, observability } = resolveTracing(c, ctx);
     // Resolved here so stacks never re-default anything.
-    return {
+    const resolved = {
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
       mesh: { ...mesh, name: mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
       edge: resolveEdge(c, ctx),
       observability,
     };
+    // What AWS, EKS or Kubernetes would refuse at apply, refused now (config/schema/apply-checks.ts).
+    checkApplyRefusals(resolved, ctx);
+    return resolved;
   });
 
 /** What an environment file writes: every field optional, checked by the schema. */

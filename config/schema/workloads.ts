@@ -1,6 +1,9 @@
 import { z } from "zod";
-import { CATALOG_FILES, CATALOG_NAMES, CATALOGS, type CatalogName, formatCatalogPath, resolveCatalog, type ResolvedCatalog } from "../../apps";
+import { CATALOG_FILE_PATTERN, CATALOG_NAMES, type CatalogName, type CatalogOrigin, catalogLocation, loadCatalog, resolveCatalog, type ResolvedCatalog } from "../../apps";
 import { intInRange } from "./common";
+
+const notACatalog = (i: { input: unknown }) =>
+  `${JSON.stringify(i.input)} is not a catalog; use one of ${CATALOG_NAMES.join(", ")} (files in apps/) or the path of a .yaml, .yml, .json or .ts catalog file`;
 
 /**
  * The workloads stack: which service catalog (apps/) to deploy, and the few settings that
@@ -11,11 +14,13 @@ import { intInRange } from "./common";
 export const workloadsSchema = z
   .strictObject({
     /**
-     * Which catalog to deploy: "reference" (apps/reference.ts, seed 000) or "yelb" (apps/yelb.ts).
+     * Which catalog to deploy: a shipped one by name, "reference" (apps/reference.ts, seed 000)
+     * or "yelb" (apps/yelb.ts), or the path of a team's own catalog file (.yaml, .yml, .json,
+     * or .ts exporting it), relative to the project root.
      * @default "reference"
      */
     catalog: z
-      .enum(CATALOG_NAMES as [CatalogName, ...CatalogName[]], { error: (i) => `${JSON.stringify(i.input)} is not a catalog; use one of ${CATALOG_NAMES.join(", ")} (files in apps/)` })
+      .union([z.enum(CATALOG_NAMES as [CatalogName, ...CatalogName[]]), z.string().regex(CATALOG_FILE_PATTERN, { error: notACatalog })], { error: notACatalog })
       .default("reference"),
     /**
      * Per DynamoDB table of the catalog: `allowDestroy: true` lifts deletion protection and
@@ -33,10 +38,14 @@ export const workloadsSchema = z
   })
   .prefault({})
   .transform((w, ctx) => {
-    const file = CATALOG_FILES[w.catalog];
-    const { catalog, issues } = resolveCatalog(CATALOGS[w.catalog]);
+    const loaded = loadCatalog(w.catalog);
+    if ("error" in loaded) {
+      ctx.issues.push({ code: "custom", path: ["catalog"], input: w.catalog, message: loaded.error });
+      return z.NEVER;
+    }
+    const { catalog, issues } = resolveCatalog(loaded.input);
     for (const issue of issues) {
-      ctx.issues.push({ code: "custom", path: ["catalog"], input: w.catalog, message: `catalog "${w.catalog}" (${file}) ${formatCatalogPath(issue.path)}: ${issue.message}` });
+      ctx.issues.push({ code: "custom", path: ["catalog"], input: w.catalog, message: `${catalogLocation(loaded.origin, issue.path, loaded.lineOf(issue.path))}: ${issue.message}` });
     }
     if (!catalog) return z.NEVER;
     const tableNames = Object.keys(catalog.tables);
@@ -47,7 +56,8 @@ export const workloadsSchema = z
       }
     }
     const app: ResolvedCatalog = catalog;
-    return { ...w, app };
+    const origin: CatalogOrigin = loaded.origin;
+    return { ...w, app, origin };
   });
 
 export type WorkloadsSettings = z.output<typeof workloadsSchema>;

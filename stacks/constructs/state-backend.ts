@@ -1,6 +1,7 @@
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, type TerraformRemoteState, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { StateSettings } from "../../config/schema";
+import { EMPTY_STATE_FILE } from "./plan-stand-ins";
 
 /**
  * Terraform runs each stack inside `cdktf.out/stacks/<stack>/`, three levels below the
@@ -45,14 +46,21 @@ export function configureBackend(stack: TerraformStack, stackName: string, state
 
 /**
  * Reads another stack's state through the same backend that stack writes with, so a
- * local producer is never read from S3 or the other way round.
+ * local producer is never read from S3 or the other way round. `standIns` (pull-request
+ * plans only, see plan-stand-ins.ts) adds Terraform's `defaults`, and reads an upstream
+ * that has no state yet from an empty state file.
  */
-export function remoteState(scope: Construct, fromStack: string, state: StateSettings, environment: string): TerraformRemoteState {
+export function remoteState(scope: Construct, fromStack: string, state: StateSettings, environment: string, standIns?: { defaults: Record<string, unknown>; unapplied: boolean }): TerraformRemoteState {
   const id = `remote-state-${fromStack}`;
+  const defaults = standIns?.defaults;
+  if (standIns?.unapplied) {
+    return new DataTerraformRemoteStateLocal(scope, id, { path: `${STACK_DIR_TO_PROJECT_ROOT}/${EMPTY_STATE_FILE}`, defaults });
+  }
   if (state.backend === "local") {
-    return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(state.directory, environment, fromStack) });
+    return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(state.directory, environment, fromStack), defaults });
   }
   return new DataTerraformRemoteStateS3(scope, id, {
+    defaults,
     bucket: state.bucket,
     key: s3Key(state.keyPrefix, environment, fromStack),
     region: state.region,

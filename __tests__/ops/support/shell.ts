@@ -42,8 +42,11 @@ export function runBash(
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Writes a synthesized cdktf.out: the manifest and, per stack, a cdk.tf.json with the given backend. */
-export function writeCdktfOut(dir: string, manifest: { stacks: Record<string, unknown> }, backend: "s3" | "local"): void {
+/**
+ * Writes a synthesized cdktf.out: the manifest and, per stack, a cdk.tf.json with the given
+ * backend, plus any extra top-level blocks per stack (e.g. `provider`).
+ */
+export function writeCdktfOut(dir: string, manifest: { stacks: Record<string, unknown> }, backend: "s3" | "local", extra: Record<string, object> = {}): void {
   mkdirSync(join(dir, "cdktf.out"), { recursive: true });
   writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify(manifest));
   for (const name of Object.keys(manifest.stacks)) {
@@ -52,6 +55,6 @@ export function writeCdktfOut(dir: string, manifest: { stacks: Record<string, un
       backend === "s3"
         ? { bucket: "acme-tfstate", key: `platform/prod/${name}.tfstate`, region: "eu-west-1", encrypt: true, use_lockfile: true }
         : { path: `../../../state/prod/${name}.tfstate` };
-    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { backend: { [backend]: config } } }));
+    writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ ...extra[name], terraform: { backend: { [backend]: config } } }));
   }
 }
