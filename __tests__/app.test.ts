@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import cdktfJson from "../cdktf.json";
 import { NETWORK_OUTPUTS } from "../stacks/contracts";
 import { STACK_DIR_TO_PROJECT_ROOT } from "../stacks/constructs/state-backend";
-import { synthPlatform, withDev } from "./support/synth";
+import { scratchDir, synthPlatform, withDev } from "./support/synth";
 
 function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -22,13 +22,14 @@ function readTree(dir: string): Map<string, string> {
 
 describe("portable, deterministic output", () => {
   it("two syntheses in different folders and working directories are byte-identical", () => {
-    const a = synthPlatform();
+    // Each a synthesis of its own (not the run's shared one), so the comparison can fail.
+    const a = synthPlatform(withDev(), scratchDir());
     const cwd = process.cwd();
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "other-machine-"));
     process.chdir(elsewhere);
     let b;
     try {
-      b = synthPlatform();
+      b = synthPlatform(withDev(), scratchDir());
     } finally {
       process.chdir(cwd);
     }

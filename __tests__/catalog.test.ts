@@ -6,7 +6,7 @@ import { catalogSchema } from "../apps/types";
 import { ConfigError, parseConfig } from "../config/load";
 import { platformConfigSchema } from "../config/schema";
 import { type CrossSections, generateFargateProfiles, resolveAcrossSections } from "../config/schema/cross-checks";
-import { withDev } from "./support/synth";
+import { withDev } from "./support/config";
 
 const svc = (name: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
   name,

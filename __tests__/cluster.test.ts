@@ -6,7 +6,7 @@ import { DEFAULT_ADDON_VERSIONS, FARGATE_LIMITS, type FargateProfile, validateFa
 import type { PlatformConfigInput } from "../config/schema";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { principalSlug } from "../stacks/cluster";
-import { policyOf, synthPlatform, withDev } from "./support/synth";
+import { policyOf, scratchDir, synthPlatform, withDev } from "./support/synth";
 
 const PRIVATE_SUBNETS = "${data.terraform_remote_state.remote-state-network.outputs.private_subnet_ids}";
 const CLUSTER_NAME = "${aws_eks_cluster.cluster.name}";
@@ -210,7 +210,7 @@ describe("cluster stack, default (dev) config", () => {
     const stack = s.stack("cluster");
     const blocks = [...Object.values(stack.resource ?? {}), ...Object.values(stack.data ?? {})];
     for (const ids of blocks) for (const id of Object.keys(ids)) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    const again = synthPlatform();
+    const again = synthPlatform(withDev(), scratchDir());
     expect(fs.readFileSync(path.join(again.outdir, "stacks/cluster/cdk.tf.json"), "utf8")).toBe(fs.readFileSync(path.join(s.outdir, "stacks/cluster/cdk.tf.json"), "utf8"));
   });
 });

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, availableEnvironments, loadConfig, parseConfig } from "../config/load";
-import { withDev } from "./support/synth";
+import { withDev } from "./support/config";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -138,7 +138,7 @@ describe("synth with a bad config (the real entry point)", () => {
     const file = path.join(dir, "bad.json");
     fs.writeFileSync(file, JSON.stringify({ network: { cidr: "10.0.0.0/33" } }));
     const outdir = path.join(dir, "cdktf.out");
-    const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "main.ts")], {
+    const run = spawnSync(process.execPath, [path.join(ROOT, "bin", "synth.cjs")], {
       cwd: dir,
       env: { ...process.env, PLATFORM_CONFIG: file, CDKTF_OUTDIR: outdir },
       encoding: "utf8",

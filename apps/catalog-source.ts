@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import { require as tsxRequire } from "tsx/cjs/api";
+import { compile } from "../bin/compile.cjs";
 import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../config/source-file";
 import { referenceCatalog } from "./reference";
 import type { CatalogInput } from "./types";
@@ -87,10 +88,12 @@ export function loadCatalog(ref: string): LoadedCatalog | { error: string } {
   }
   let mod: { default?: unknown; catalog?: unknown };
   try {
-    // tsx compiles the file on the fly, as it does for environment files.
-    mod = tsxRequire(file, __filename) as typeof mod;
+    // Compiled ahead of time like environment files (bin/compile.cjs), rebuilt when it or anything it imports changes.
+    const compiled = compile(file);
+    mod = createRequire(compiled)(compiled) as typeof mod;
   } catch (e) {
-    return { error: `${label} could not be loaded: ${(e as Error).message.split("\n")[0]}` };
+    const lines = (e as Error).message.split("\n");
+    return { error: `${label} could not be loaded: ${lines[0].endsWith("does not compile:") ? lines.slice(1).join("; ") : lines[0]}` };
   }
   const input = mod.default ?? mod.catalog;
   if (input === undefined) return { error: `${label} exports no catalog; export it as the default export (export default defineCatalog({...})) or as \`catalog\`` };

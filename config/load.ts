@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { require as tsxRequire } from "tsx/cjs/api";
+import { createRequire } from "node:module";
+import { compile } from "../bin/compile.cjs";
 import type { z } from "zod";
 import { type PlatformConfig, type PlatformConfigInput, platformConfigSchema } from "./schema";
 import { allowedKeysAt } from "./schema-keys";
@@ -60,8 +61,15 @@ function readInput(file: string): { data: unknown; lineOf?: LineOf } {
     if (!read.ok) throw new ConfigError(`${displayPath(file)} ${read.reason}`);
     return { data: read.file.data, lineOf: (p) => read.file.lineOf(p) };
   }
-  // tsx's require compiles the TypeScript file on the fly, under `cdktf synth` and vitest alike.
-  const mod = tsxRequire(file, __filename) as { default?: unknown };
+  // Compiled ahead of time into .build/ (rebuilt when it or anything it imports changes), so
+  // synth needs no TypeScript loader; the same path under `cdktf synth` and vitest.
+  let compiled: string;
+  try {
+    compiled = compile(file);
+  } catch (e) {
+    throw new ConfigError((e as Error).message.replace(path.relative(PROJECT_ROOT, file) || file, displayPath(file)));
+  }
+  const mod = createRequire(compiled)(compiled) as { default?: unknown };
   return { data: stripSchemaKey(mod.default ?? mod) };
 }
 

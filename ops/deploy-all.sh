@@ -9,6 +9,8 @@
 # of it, and the log says which stack it was. The state bucket (`bootstrap`)
 # is never deployed from here: see docs/operations.md.
 set -euo pipefail
+# cdktf-cli without telemetry or its npm version check: neither does any work for the deploy.
+export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
 
 usage() {
   echo "usage: ops/deploy-all.sh [--auto-approve]"

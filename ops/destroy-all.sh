@@ -16,6 +16,8 @@
 # ("Tearing down") is the full guide, including the DynamoDB tables, which
 # are protected on purpose and stop the workloads destroy until you decide.
 set -euo pipefail
+# cdktf-cli without telemetry or its npm version check: neither does any work for the deploy.
+export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
 
 # Namespaced App Mesh kinds, referrers before what they refer to; meshes (cluster-scoped) go last.
 APPMESH_KINDS="gatewayroutes virtualgateways virtualservices virtualrouters virtualnodes backendgroups"

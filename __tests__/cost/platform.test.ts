@@ -8,7 +8,7 @@ import { buildCostReport } from "../../cost/model";
 import { costInputFromPlatform } from "../../cost/platform";
 import { DEFAULT_PRICES } from "../../cost/prices";
 import { parseConfig } from "../../config/load";
-import { withDev } from "../support/synth";
+import { withDev } from "../support/config";
 
 const config = parseConfig(withDev(), "dev");
 

@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
+import { vi } from "vitest";
 import { parseConfig } from "../../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../../config/schema";
-import devConfig from "../../config/environments/dev";
 import { buildPlatform } from "../../stacks/app";
+import { withDev } from "./config";
 
 /** A synthesized stack's cdk.tf.json. */
 export type StackJson = {
@@ -29,27 +31,60 @@ export interface Synthesized {
   data(stack: string, type: string): Record<string, Record<string, any>>;
 }
 
-/** Deep-merges a partial config over the shipped dev environment, so tests state only what they change. */
-export function withDev(overrides: PlatformConfigInput = {}): PlatformConfigInput {
-  return merge(devConfig as Record<string, unknown>, overrides as Record<string, unknown>) as PlatformConfigInput;
-}
+// withDev lives in ./config (no cdktf, no stacks) so pure-logic tests can use it without loading synthesis.
+export { withDev } from "./config";
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-/** Synthesizes every stack for a config (default: the dev environment) into a temp folder. */
+/**
+ * Synthesizes every stack for a config (default: the dev environment).
+ *
+ * Without `outdir`, each distinct configuration is synthesized once per test run and shared
+ * by every test file that asks for it (the run's cache folder, see global-setup.ts, keyed by
+ * the validated config), so the returned folder must be treated as read-only. Pass `outdir`
+ * (e.g. `scratchDir()`) when a test needs a synthesis of its own (determinism); a test that
+ * spies on process.stdout/stderr or console gets one of its own automatically.
+ */
 export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: string): Synthesized {
   const config = parseConfig(input, "test config");
-  const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-synth-"));
+  // A test that spies on the output streams wants to see what synthesis prints: a shared
+  // synthesis may already exist and print nothing, so it gets one of its own.
+  const observed = [process.stdout.write, process.stderr.write, console.log, console.warn, console.error].some((f) => vi.isMockFunction(f));
+  const dir = outdir ? synthesizeInto(config, outdir) : observed ? synthesizeInto(config, scratchDir()) : cachedSynthesis(config);
+  return readSynthesized(dir, config);
+}
+
+function synthesizeInto(config: PlatformConfig, dir: string): string {
   const app = new App({ outdir: dir });
   buildPlatform(app, config);
   app.synth();
+  return dir;
+}
+
+const inProcess = new Map<string, string>();
+
+function cachedSynthesis(config: PlatformConfig): string {
+  const cacheRoot = process.env.EKS_MESH_TEST_CACHE;
+  if (!cacheRoot) return synthesizeInto(config, scratchDir());
+  const key = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 24);
+  const known = inProcess.get(key);
+  if (known) return known;
+  const dir = path.join(cacheRoot, "synth", key);
+  if (!fs.existsSync(dir)) {
+    // Synthesized beside the cache and renamed into place whole: another fork that wants
+    // the same config either sees nothing (and synthesizes too) or the complete folder.
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const staging = synthesizeInto(config, fs.mkdtempSync(`${dir}.staging-`));
+    try {
+      fs.renameSync(staging, dir);
+    } catch {
+      // Another fork finished first; its output is the same (synthesis is deterministic).
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  inProcess.set(key, dir);
+  return dir;
+}
+
+function readSynthesized(dir: string, config: PlatformConfig): Synthesized {
   const cache = new Map<string, StackJson>();
   const stack = (name: string): StackJson => {
     if (!cache.has(name)) {
@@ -72,6 +107,11 @@ export function synthPlatform(input: PlatformConfigInput = withDev(), outdir?: s
     },
     data: (s, type) => (stack(s).data?.[type] ?? {}) as Record<string, Record<string, any>>,
   };
+}
+
+/** A new empty folder, for a test that needs a synthesis of its own: `synthPlatform(input, scratchDir())`. */
+export function scratchDir(prefix = "eks-mesh-synth-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** Parses an IAM policy document written as a JSON string in cdk.tf.json. */
