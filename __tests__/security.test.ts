@@ -19,6 +19,14 @@ describe("Checkov scan of every synthesized stack", () => {
       observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } },
     }), EDGE_CHECKS],
     ["unpinned zones", { network: { azCount: 2 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }, []],
+    // ECS in place of EKS (issue 19): EC2 capacity provider, DynamoDB, and the public ALB Terraform owns,
+    // plain HTTP under the dev opt-out, then HTTPS with the WAF associated; ECS checks: Container Insights,
+    // read-only root, no public IP, no privileged container, ALB drops invalid headers and uses TLS 1.2+.
+    ["ECS orchestrator (dev, plain HTTP)", withDev({ platform: { orchestrator: "ecs" } }), ["CKV_AWS_65", "CKV_AWS_336", "CKV_AWS_333", "CKV_AWS_97", "CKV_AWS_131"]],
+    ["ECS orchestrator (HTTPS edge with WAF)", withDev({
+      platform: { orchestrator: "ecs" },
+      edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", waf: { enabled: true } },
+    }), ["CKV_AWS_65", "CKV_AWS_336", "CKV_AWS_131", "CKV_AWS_103", "CKV_AWS_2", "CKV2_AWS_20", "CKV2_AWS_28", "CKV_AWS_192"]],
   ])("%s: no failed check that is not skipped in code with a reason", (_name, input, mustPass) => {
     const s = synthPlatform(input);
     const report = scanStacks(path.join(s.outdir, "stacks"));

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { ResolvedService, TableAccess } from "../apps";
+import type { ResolvedService } from "../apps";
 import { tableEnvVar } from "../apps/service-env";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
@@ -15,28 +15,14 @@ import { configureKubernetesProviders } from "./constructs/kubernetes-providers"
 import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
 import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
+import { TABLE_ACTIONS } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { publicIngressGroup, workloadTableName } from "./observability/names";
 import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
-/** DynamoDB actions per access level: item and query APIs only, never table administration. */
-export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
-  write: ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-  readwrite: [
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:UpdateItem",
-  ],
-};
+// Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
+export { TABLE_ACTIONS } from "./constructs/table-access";
 
 /**
  * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { checkApplyRefusals } from "./apply-checks";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
+import { ecsSchema } from "./ecs";
+import { checkEcs } from "./ecs-checks";
 import { edgeSchema, resolveEdge } from "./edge";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
@@ -24,10 +26,12 @@ export const platformConfigSchema = z
     mesh: meshSchema,
     workloads: workloadsSchema,
     edge: edgeSchema,
+    ecs: ecsSchema,
     observability: observabilitySchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
+    if (c.platform.orchestrator === "ecs") checkEcs(c, ctx);
     const { mesh, observability } = resolveTracing(c, ctx);
     // Resolved here so stacks never re-default anything.
     const resolved = {
