@@ -50,7 +50,7 @@ describe("stand-ins are for pull-request plans only", () => {
     );
     expect(() => planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "yes" })).toThrow('PLATFORM_PLAN_STANDINS=yes is not a switch; set it to "true" (pull-request plans only) or leave it unset');
     expect(() => planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "network,vpc" })).toThrow(
-      "PLATFORM_PLAN_UNAPPLIED names vpc, which is not a stack; use network, cluster, mesh, workloads, ecs-cluster, ecs-services",
+      "PLATFORM_PLAN_UNAPPLIED names vpc, which is not a stack; use network, cluster, mesh, workloads, observability, ecs-cluster, ecs-services",
     );
     expect(planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "network, cluster" })).toEqual({ enabled: true, unapplied: ["network", "cluster"] });
   });
