@@ -102,6 +102,13 @@ describe("with stand-ins on", () => {
     expect(waitsFor(s.stack("cluster"), ["network", "cluster"], { network: s.stack("network") })).toEqual([]);
     expect(waitsFor(s.stack("workloads"), [], workloadsUpstreams)).toEqual([]);
   });
+
+  it("the observability stack waits for unapplied workloads, whose Ingress makes the ALB its alarms look up", () => {
+    const upstreams = { network: s.stack("network"), cluster: s.stack("cluster"), workloads: s.stack("workloads") };
+    expect(Object.keys(s.stack("observability").data ?? {})).toContain("aws_lb");
+    expect(waitsFor(s.stack("observability"), ["cluster", "mesh", "workloads", "observability"], upstreams)).toEqual(["workloads"]);
+    expect(waitsFor(s.stack("observability"), ["observability"], upstreams)).toEqual([]);
+  });
 });
 
 describe("stand-ins in the plan comment", () => {
