@@ -25,7 +25,7 @@ const THROWAWAY = { edge: { insecurePlainHttpForThrowawayEnvironment: true } };
 describe("defaults", () => {
   it("accepts a config with only the edge opt-out and resolves every default", () => {
     const c = parseConfig(THROWAWAY);
-    expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {} });
+    expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {}, orchestrator: "eks" });
     expect(c.state).toEqual({ backend: "local", directory: "state" });
     expect(c.network.cidr).toBe("10.0.0.0/16");
     expect(c.network.azCount).toBe(2);

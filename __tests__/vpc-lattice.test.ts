@@ -445,7 +445,7 @@ describe("vpc-lattice: what Lattice cannot express", () => {
       vi.restoreAllMocks();
       return writes.join("").split("\n").filter((l) => l.startsWith("WARNING: mesh."));
     };
-    expect(settingsWarnings(withDev({ mesh: { implementation: "vpc-lattice", controller: { tracing: { enabled: true } } } }))).toEqual([
+    expect(settingsWarnings(withDev({ mesh: { implementation: "vpc-lattice", controller: { replicas: 3 } } }))).toEqual([
       'WARNING: mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.',
     ]);
     expect(settingsWarnings(withDev({ mesh: { lattice: { auth: "none" } } }))).toEqual(['WARNING: mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.']);

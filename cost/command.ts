@@ -2,8 +2,10 @@ import { writeFileSync } from "node:fs";
 import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
+import { formatObservabilityCost, observabilityCost } from "./observability";
 import { loadCostInput, resolveCostInput } from "./input";
 import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
+import { compareOrchestrators, comparisonAsReport, formatOrchestratorComparison } from "./ecs";
 import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
@@ -25,6 +27,7 @@ export const USAGE = `Usage: npx tsx cost/cli.ts [options]
   --prices <file.json>         your prices, merged over the shipped us-east-1 table
   --svg <out.svg>              write the scenario bar chart
   --utilization-svg <out.svg>  write the EC2-vs-Fargate utilization line chart
+  --orchestrators-svg <out.svg>  with --platform: write the EKS-vs-ECS bar chart
   --instance <type>            instance of the utilization chart (default: the catalog's node type)
   --time-limit <ms>            optimizer time limit for large catalogs (default: 400)
   --json                       print the report as JSON instead of tables
@@ -50,6 +53,7 @@ interface Args {
   prices?: string;
   svg?: string;
   utilizationSvg?: string;
+  orchestratorsSvg?: string;
   instance?: string;
   timeLimitMs?: number;
   json: boolean;
@@ -60,7 +64,7 @@ interface Args {
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(["--catalog", "--example", "--prices", "--svg", "--utilization-svg", "--instance", "--time-limit"]);
+const VALUE_FLAGS = new Set(["--catalog", "--example", "--prices", "--svg", "--utilization-svg", "--orchestrators-svg", "--instance", "--time-limit"]);
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { example: "reference", json: false, platform: false, printPrices: false, help: false };
@@ -78,6 +82,7 @@ export function parseArgs(argv: readonly string[]): Args {
       else if (flag === "--prices") args.prices = value;
       else if (flag === "--svg") args.svg = value;
       else if (flag === "--utilization-svg") args.utilizationSvg = value;
+      else if (flag === "--orchestrators-svg") args.orchestratorsSvg = value;
       else if (flag === "--instance") args.instance = value;
       else {
         const ms = Number(value);
@@ -89,6 +94,7 @@ export function parseArgs(argv: readonly string[]): Args {
   if ([args.catalog !== undefined, argv.includes("--example"), args.platform].filter(Boolean).length > 1) {
     throw new UsageError("--platform, --catalog and --example exclude each other");
   }
+  if (args.orchestratorsSvg !== undefined && !args.platform) throw new UsageError("--orchestrators-svg needs --platform (it prices the configured catalog on ECS)");
   if (!(args.example in EXAMPLES)) throw new UsageError(`unknown example "${args.example}" (known: ${Object.keys(EXAMPLES).join(", ")})`);
   return args;
 }
@@ -122,16 +128,29 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
     // The platform's EC2 capacity priced both ways: the fixed node group and Karpenter (cost/karpenter.ts).
     const karpenter = platform ? compareKarpenter(report, platform.cluster.karpenter) : undefined;
-    // App Mesh vs VPC Lattice for the configured catalog (cost/mesh.ts).
-    const mesh = platform ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
+    // The same catalog on EKS and on ECS (cost/ecs.ts, issue 19).
+    const orchestrators = platform ? compareOrchestrators(report, platform, prices) : undefined;
+    // App Mesh vs VPC Lattice for the configured catalog on EKS (cost/mesh.ts).
+    const mesh = platform && platform.platform.orchestrator === "eks" ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
     if (args.json) {
       io.stdout(
-        JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(mesh ? { mesh } : {}) }, null, 2) + "\n",
+        JSON.stringify(
+          { prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}) },
+          null,
+          2,
+        ) + "\n",
       );
     } else {
       io.stdout(formatReport(report));
       if (platform && karpenter) io.stdout("\n" + formatKarpenterComparison(report, karpenter, platform.cluster.autoscaling));
+      if (orchestrators) io.stdout("\n" + formatOrchestratorComparison(orchestrators));
       if (mesh) io.stdout(`\n${formatMeshComparison(mesh, prices.hoursPerMonth)}`);
+      // What observability adds (EKS: its parts are the cluster's; cost/observability.ts).
+      if (platform && platform.platform.orchestrator === "eks") io.stdout(formatObservabilityCost(observabilityCost(platform, prices)));
+    }
+    if (args.orchestratorsSvg !== undefined && orchestrators) {
+      io.writeFile(args.orchestratorsSvg, renderScenarioChart(comparisonAsReport(report, orchestrators), `EKS or ECS: monthly cost of the same catalog (${prices.region}, prices of ${prices.takenOn})`));
+      if (!args.json) io.stdout(`wrote ${args.orchestratorsSvg}\n`);
     }
     if (args.svg !== undefined) {
       io.writeFile(args.svg, renderScenarioChart(report));

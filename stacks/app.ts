@@ -3,17 +3,26 @@ import type { PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap";
 import type { PlanStandIns } from "./constructs/plan-stand-ins";
 import { ClusterStack } from "./cluster";
+import { EcsClusterStack } from "./ecs/cluster";
+import { EcsServicesStack } from "./ecs/services";
 import { MeshStack } from "./mesh";
 import { Naming } from "./naming";
 import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability/stack";
 import { WorkloadsStack } from "./workloads";
 
 /** The stacks of one platform, in deploy order. */
 export interface PlatformStacks {
   readonly network: NetworkStack;
-  readonly cluster: ClusterStack;
-  readonly mesh: MeshStack;
-  readonly workloads: WorkloadsStack;
+  /** With platform.orchestrator "eks" (the default). */
+  readonly cluster?: ClusterStack;
+  readonly mesh?: MeshStack;
+  readonly workloads?: WorkloadsStack;
+  /** Alarms, dashboard, Prometheus (AWS provider only), after the workloads whose ALB it reads (EKS). */
+  readonly observability?: ObservabilityStack;
+  /** With platform.orchestrator "ecs": in place of cluster, mesh and workloads. */
+  readonly ecsCluster?: EcsClusterStack;
+  readonly ecsServices?: EcsServicesStack;
   /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
   readonly bootstrap?: BootstrapStack;
 }
@@ -26,6 +35,14 @@ export interface PlatformStacks {
 export function buildPlatform(app: App, config: PlatformConfig, options: { planStandIns?: PlanStandIns } = {}): PlatformStacks {
   const props = { config, planStandIns: options.planStandIns };
   const network = new NetworkStack(app, props);
+  if (config.platform.orchestrator === "ecs") {
+    const ecsCluster = new EcsClusterStack(app, props);
+    ecsCluster.addDependency(network);
+    const ecsServices = new EcsServicesStack(app, props);
+    ecsServices.addDependency(network);
+    ecsServices.addDependency(ecsCluster);
+    return { network, ecsCluster, ecsServices, bootstrap: bootstrapStack(app, config) };
+  }
   const cluster = new ClusterStack(app, props);
   cluster.addDependency(network);
   const mesh = new MeshStack(app, props);
@@ -33,14 +50,21 @@ export function buildPlatform(app: App, config: PlatformConfig, options: { planS
   const workloads = new WorkloadsStack(app, props);
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
+  const observability = new ObservabilityStack(app, props);
+  observability.addDependency(network);
+  observability.addDependency(cluster);
+  observability.addDependency(workloads);
+  return { network, cluster, mesh, workloads, observability, bootstrap: bootstrapStack(app, config) };
+}
+
+/** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */
+function bootstrapStack(app: App, config: PlatformConfig): BootstrapStack | undefined {
   const state = config.state;
-  const bootstrap =
-    state.backend === "s3"
-      ? new BootstrapStack(app, "bootstrap", {
-          region: state.region ?? config.platform.region,
-          bucketName: state.bucket,
-          tags: new Naming(config.platform).tags("bootstrap"),
-        })
-      : undefined;
-  return { network, cluster, mesh, workloads, bootstrap };
+  return state.backend === "s3"
+    ? new BootstrapStack(app, "bootstrap", {
+        region: state.region ?? config.platform.region,
+        bucketName: state.bucket,
+        tags: new Naming(config.platform).tags("bootstrap"),
+      })
+    : undefined;
 }

@@ -13,6 +13,7 @@ import { configureKubernetesProviders } from "./constructs/kubernetes-providers"
 import { installAppMesh } from "./mesh/appmesh";
 import { type MeshInstaller, permissionsOf } from "./mesh/installer";
 import { installVpcLattice } from "./mesh/vpc-lattice";
+import { addObservabilityObjects } from "./observability/kubernetes-objects";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 import { warnOnce } from "./constructs/synth-warnings";
 
@@ -72,6 +73,8 @@ export class MeshStack extends PlatformStack {
     });
     // Karpenter and the VPA recommender, when configured (stacks/constructs/capacity-addons.ts).
     installCapacityAddons(this, { clusterName: cluster.clusterName, helm: this.helmOptions, after: lbc ? [lbc] : [] });
+    // Fargate's log router configuration and the Prometheus scraper's RBAC (stacks/observability).
+    addObservabilityObjects(this, { config: this.config, naming: this.naming });
 
     this.outputs = {
       meshName,

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { ResolvedService, TableAccess } from "../apps";
+import type { ResolvedService } from "../apps";
 import { tableEnvVar } from "../apps/service-env";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
@@ -14,27 +14,15 @@ import { configureKubernetesProviders } from "./constructs/kubernetes-providers"
 import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
 import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
+import { TABLE_ACTIONS } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
+import { publicIngressGroup, workloadTableName } from "./observability/names";
+import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 import { MESH_ROUTING } from "./routing";
 
-/** DynamoDB actions per access level: item and query APIs only, never table administration. */
-export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
-  write: ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-  readwrite: [
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:UpdateItem",
-  ],
-};
+// Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
+export { TABLE_ACTIONS } from "./constructs/table-access";
 
 /**
  * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init
@@ -77,7 +65,7 @@ export class WorkloadsStack extends PlatformStack {
       tableNames.map((name) => [
         name,
         new WorkloadTable(this, `table-${name}`, {
-          name: this.naming.name(name),
+          name: workloadTableName(this.naming, name),
           table: catalog.tables[name],
           kmsKeyArn: tableKey!.key.arn,
           allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
@@ -142,9 +130,11 @@ export class WorkloadsStack extends PlatformStack {
         });
       }
       statements.push(...rendered.sidecarStatements(s));
+      statements.push(...tracingStatements(config));
 
       const platformEnv = {
         ...Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name])),
+        ...tracingEnv(config),
         ...rendered.podEnvironment(s),
       };
       const svc = new Microservice(this, `service-${s.name}`, {
@@ -160,7 +150,7 @@ export class WorkloadsStack extends PlatformStack {
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
         sidecars: rendered.sidecars(s),
         podAnnotations: rendered.podAnnotations(s),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
         kubeletProbes: meshTls ? "tcp" : "http",
       });
       roles.set(s.name, svc.role.role.arn);

@@ -135,11 +135,19 @@ export function checkLattice(
  * `mesh.lattice.*` under "appmesh". `defaults` are the schema's values for an empty section.
  */
 export function ignoredMeshSettings(mesh: { readonly implementation: string; readonly controller: unknown; readonly lattice: unknown }, defaults: { readonly controller: unknown; readonly lattice: unknown }): string[] {
-  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(mesh.controller, defaults.controller)) {
+  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(withoutTracingSwitch(mesh.controller), withoutTracingSwitch(defaults.controller))) {
     return ['mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.'];
   }
   if (mesh.implementation === "appmesh" && !isDeepStrictEqual(mesh.lattice, defaults.lattice)) {
     return ['mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.'];
   }
   return [];
+}
+
+/** `tracing.enabled` follows observability.traces.enabled (config/schema/observability.ts), so it is not an App Mesh-only choice. */
+function withoutTracingSwitch(controller: unknown): unknown {
+  const c = controller as { tracing?: Record<string, unknown> } | undefined;
+  if (!c?.tracing) return controller;
+  const { enabled: _enabled, ...tracing } = c.tracing;
+  return { ...c, tracing };
 }

@@ -26,8 +26,11 @@ const LOG_LEVELS = ["info", "debug"] as const;
 
 const tracingSchema = z
   .strictObject({
-    /** Configure Envoy sidecars to send traces. @default false */
-    enabled: z.boolean().default(false),
+    /**
+     * Alias of observability.traces.enabled, the one switch for traces (kept for older
+     * environment files). @default observability.traces.enabled
+     */
+    enabled: z.boolean().optional(),
     /**
      * "x-ray" injects the X-Ray daemon next to Envoy (pods' roles need xray:PutTraceSegments);
      * "jaeger" and "datadog" send to `address`.

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { dnsLabel, region, tags } from "./common";
 
+export const ORCHESTRATORS = ["eks", "ecs"] as const;
+export type Orchestrator = (typeof ORCHESTRATORS)[number];
+
 export const platformSchema = z
   .strictObject({
     /**
@@ -17,6 +20,12 @@ export const platformSchema = z
     region: region.default("us-east-1"),
     /** Tags added to every resource, after the platform's own. @default {} */
     tags: tags.default({}),
+    /**
+     * What runs the catalog: "eks" (cluster, mesh and workloads stacks) or "ecs" (ecs-cluster
+     * and ecs-services stacks, settings in `ecs`). The network stack is the same for both.
+     * @default "eks"
+     */
+    orchestrator: z.enum(ORCHESTRATORS, { error: (i) => `${JSON.stringify(i.input)} is not an orchestrator; use one of ${ORCHESTRATORS.join(", ")}` }).default("eks"),
   })
   .prefault({});
 

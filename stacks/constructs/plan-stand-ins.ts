@@ -1,5 +1,8 @@
 import type { Contract, OutputSpec } from "../contracts";
-import { STACK_ORDER, type StackName } from "../naming";
+import { ECS_STACK_ORDER, STACK_ORDER, type StackName } from "../naming";
+
+/** Every stack name either orchestrator builds (platform.orchestrator "eks" or "ecs"). */
+const KNOWN_STACKS: readonly string[] = [...new Set<string>([...STACK_ORDER, ...ECS_STACK_ORDER])];
 
 /**
  * Stand-ins for upstream outputs in a pull-request plan (terraform-cdk #2235, #3514).
@@ -48,8 +51,8 @@ export function planStandInsFromEnv(env: NodeJS.ProcessEnv): PlanStandIns {
   if (list.length > 0 && !enabled) {
     throw new StandInError(`${UNAPPLIED_ENV} is set but ${STAND_INS_ENV} is not "true"; stand-ins are for pull-request plans only, so set both or neither`);
   }
-  const unknown = list.filter((s) => !(STACK_ORDER as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new StandInError(`${UNAPPLIED_ENV} names ${unknown.join(", ")}, which ${unknown.length === 1 ? "is not a stack" : "are not stacks"}; use ${STACK_ORDER.join(", ")}`);
+  const unknown = list.filter((s) => !KNOWN_STACKS.includes(s));
+  if (unknown.length > 0) throw new StandInError(`${UNAPPLIED_ENV} names ${unknown.join(", ")}, which ${unknown.length === 1 ? "is not a stack" : "are not stacks"}; use ${KNOWN_STACKS.join(", ")}`);
   return { enabled, unapplied: list as StackName[] };
 }
 
