@@ -100,7 +100,7 @@ describe("cross-stack reads use the producer's backend", () => {
   it("consumers declare their upstream stacks, so the manifest carries the deploy order", () => {
     const s = synthPlatform();
     const deps = Object.fromEntries(Object.entries(s.manifest.stacks).map(([name, st]) => [name, [...st.dependencies].sort()]));
-    expect(deps).toEqual({ network: [], cluster: ["network"], mesh: ["cluster"], workloads: ["cluster", "mesh"] });
+    expect(deps).toEqual({ network: [], cluster: ["network"], mesh: ["cluster"], workloads: ["cluster", "mesh"], observability: ["cluster", "network", "workloads"] });
   });
 });
 

@@ -146,7 +146,8 @@ describe("cluster stack, default (dev) config", () => {
 
   it("installs the core add-ons pinned, overwriting conflicts; vpc-cni and kube-proxy before the nodes, CoreDNS after", () => {
     const addons = s.resources("cluster", "aws_eks_addon");
-    expect(Object.keys(addons).sort()).toEqual(["addon-coredns", "addon-kube-proxy", "addon-vpc-cni"]);
+    // Plus the CloudWatch observability add-on (observability.logs.ec2, asserted in observability.test.ts).
+    expect(Object.keys(addons).sort()).toEqual(["addon-amazon-cloudwatch-observability", "addon-coredns", "addon-kube-proxy", "addon-vpc-cni"]);
     for (const [name, version] of Object.entries(DEFAULT_ADDON_VERSIONS)) {
       expect(addons[`addon-${name}`]).toMatchObject({ addon_name: name, addon_version: version, cluster_name: CLUSTER_NAME, resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" });
     }

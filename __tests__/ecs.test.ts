@@ -514,8 +514,8 @@ describe("ECS and EKS render each service the same (walks both catalogs)", () =>
 describe("the EKS default is untouched", () => {
   it("no ECS resource in any EKS stack", () => {
     const s = synthPlatform(withDev());
-    expect(Object.keys(s.manifest.stacks).sort()).toEqual(["cluster", "mesh", "network", "workloads"]);
-    for (const name of ["cluster", "mesh", "workloads"]) {
+    expect(Object.keys(s.manifest.stacks).sort()).toEqual(["cluster", "mesh", "network", "observability", "workloads"]);
+    for (const name of ["cluster", "mesh", "workloads", "observability"]) {
       expect(Object.keys(s.stack(name).resource ?? {}).filter((t) => t.startsWith("aws_ecs"))).toEqual([]);
     }
   });

@@ -294,7 +294,7 @@ describe("mesh config refusals", () => {
 
   it("refuses an unknown mesh implementation", () => {
     expect(refuse({ implementation: "istio" })).toThrow(
-      'mesh.implementation: "istio" is not a mesh implementation; use "appmesh" (the only one available; its successor, VPC Lattice, is not implemented yet)',
+      'mesh.implementation: "istio" is not a mesh implementation; use "vpc-lattice" (Amazon VPC Lattice) or "appmesh" (AWS App Mesh, discontinued on 2026-09-30)',
     );
   });
 
@@ -306,6 +306,10 @@ describe("mesh config refusals", () => {
 
   it("refuses unknown keys, listing the allowed ones", () => {
     expect(refuse({ addons: { certManager: { enabled: true } } })).toThrow("mesh.addons.certManager: unknown key; allowed keys here: loadBalancerController, metricsServer");
+  });
+
+  it("refuses an unknown Lattice auth mode", () => {
+    expect(refuse({ lattice: { auth: "mtls" } })).toThrow('mesh.lattice.auth: "mtls" is not a Lattice auth mode; use "iam" or "none"');
   });
 
   it("refuses an out-of-range sampling rate and a latest Envoy tag", () => {

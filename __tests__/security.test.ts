@@ -10,11 +10,13 @@ describe("Checkov scan of every synthesized stack", () => {
   const EDGE_CHECKS = ["CKV_AWS_233", "CKV_AWS_234", "CKV_AWS_175", "CKV_AWS_192", "CKV_AWS_342", "CKV2_AWS_31", "CKV_AWS_158", "CKV_AWS_338"];
   it.each([
     ["default (dev)", withDev(), []],
-    ["everything on (3 zones, NAT per zone, endpoints, S3 backend, HTTPS edge with WAF, mesh TLS)", withDev({
+    ["everything on (3 zones, NAT per zone, endpoints, S3 backend, HTTPS edge with WAF, mesh TLS, every observability part)", withDev({
       state: { backend: "s3", bucket: "team-tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/team-tf-state" },
       network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], natGateways: "per-az", vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true } },
       edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", waf: { enabled: true } },
       mesh: { tls: { mode: "strict" } },
+      // Every observability part on too (traces, Prometheus, e-mail alarms): one scan, not another.
+      observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } },
     }), EDGE_CHECKS],
     ["unpinned zones", { network: { azCount: 2 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }, []],
     // ECS in place of EKS (issue 19): EC2 capacity provider, DynamoDB, and the public ALB Terraform owns,

@@ -2,9 +2,11 @@ import { writeFileSync } from "node:fs";
 import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
+import { formatObservabilityCost, observabilityCost } from "./observability";
 import { loadCostInput, resolveCostInput } from "./input";
 import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
 import { compareOrchestrators, comparisonAsReport, formatOrchestratorComparison } from "./ecs";
+import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
 import { loadPrices } from "./prices";
@@ -128,12 +130,23 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     const karpenter = platform ? compareKarpenter(report, platform.cluster.karpenter) : undefined;
     // The same catalog on EKS and on ECS (cost/ecs.ts, issue 19).
     const orchestrators = platform ? compareOrchestrators(report, platform, prices) : undefined;
+    // App Mesh vs VPC Lattice for the configured catalog on EKS (cost/mesh.ts).
+    const mesh = platform && platform.platform.orchestrator === "eks" ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
     if (args.json) {
-      io.stdout(JSON.stringify({ prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}) }, null, 2) + "\n");
+      io.stdout(
+        JSON.stringify(
+          { prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}) },
+          null,
+          2,
+        ) + "\n",
+      );
     } else {
       io.stdout(formatReport(report));
       if (platform && karpenter) io.stdout("\n" + formatKarpenterComparison(report, karpenter, platform.cluster.autoscaling));
       if (orchestrators) io.stdout("\n" + formatOrchestratorComparison(orchestrators));
+      if (mesh) io.stdout(`\n${formatMeshComparison(mesh, prices.hoursPerMonth)}`);
+      // What observability adds (EKS: its parts are the cluster's; cost/observability.ts).
+      if (platform && platform.platform.orchestrator === "eks") io.stdout(formatObservabilityCost(observabilityCost(platform, prices)));
     }
     if (args.orchestratorsSvg !== undefined && orchestrators) {
       io.writeFile(args.orchestratorsSvg, renderScenarioChart(comparisonAsReport(report, orchestrators), `EKS or ECS: monthly cost of the same catalog (${prices.region}, prices of ${prices.takenOn})`));

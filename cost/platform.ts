@@ -2,6 +2,7 @@ import type { ResolvedCatalog, ResolvedService } from "../apps";
 import type { NodeGroupSettings } from "../config/schema/cluster";
 import type { CostInput, CostService, Target } from "./types";
 import { resolveCostInput } from "./input";
+import { type MeshCostSource, withMesh } from "./mesh";
 import { decidePlacement } from "./model";
 import { DEFAULT_PRICES } from "./prices";
 import type { PriceTable } from "./prices";
@@ -11,8 +12,17 @@ export interface PlatformCostSource {
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
   readonly cluster: { readonly nodeGroups: Record<string, NodeGroupSettings>; readonly supportType?: string };
   readonly workloads: { readonly app: ResolvedCatalog };
-  /** Mesh TLS and the edge's WAF have a price (absent in older callers: both off). */
-  readonly mesh?: { readonly tls?: { readonly mode: "off" | "strict"; readonly certificateAuthorityArn?: string }; readonly [other: string]: unknown };
+  /**
+   * The mesh section: its `implementation` and `lattice.auth` decide the pods' sidecars
+   * (App Mesh's Envoy, Lattice's signing proxy); mesh TLS has a price. Absent in older
+   * callers: App Mesh, TLS off.
+   */
+  readonly mesh?: {
+    readonly implementation?: MeshCostSource["implementation"];
+    readonly lattice?: MeshCostSource["lattice"];
+    readonly tls?: { readonly mode: "off" | "strict"; readonly certificateAuthorityArn?: string };
+    readonly [other: string]: unknown;
+  };
   readonly edge?: { readonly waf: { readonly enabled: boolean } };
 }
 
@@ -54,7 +64,7 @@ function costService(s: ResolvedService, placement: "requested" | "resolved"): C
 export function costInputFromPlatform(config: PlatformCostSource, placement: "requested" | "resolved" = "resolved"): CostInput {
   const group = packingGroup(config.cluster.nodeGroups);
   const services = config.workloads.app.services;
-  return {
+  const input: CostInput = {
     services: services.map((s) => costService(s, placement)),
     nodeGroup: {
       instanceType: group.instanceTypes[0],
@@ -72,6 +82,8 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
     ...(config.edge?.waf.enabled && services.some((s) => s.public) ? { waf: { webAcls: 1, rulesPerAcl: WAF_RULES } } : {}),
     autoDefault: "optimize",
   };
+  const mesh = config.mesh;
+  return mesh?.implementation && mesh.lattice ? withMesh(input, services, { implementation: mesh.implementation, lattice: mesh.lattice }) : input;
 }
 
 /** Rules in the edge's web ACL: the rate limit and three AWS managed rule groups (stacks/constructs/edge/web-acl.ts). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deploys every platform stack, one at a time, in dependency order
-# (network → cluster → mesh → workloads, read from cdktf's manifest).
+# (network → cluster → mesh → workloads → observability, read from cdktf's manifest).
 #
 #   ops/deploy-all.sh [--auto-approve]
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Destroys every platform stack, one at a time, in reverse dependency order
-# (workloads → mesh → cluster → network, read from cdktf's manifest), after
+# (observability → workloads → mesh → cluster → network, read from cdktf's manifest), after
 # removing the Kubernetes objects that would otherwise block it:
 #   1. Ingresses and LoadBalancer Services: the AWS Load Balancer Controller made
 #      ALBs/NLBs, target groups and ENIs for them that Terraform does not know;

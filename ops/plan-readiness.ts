@@ -11,6 +11,10 @@
  *     cluster), and
  *   - its unapplied upstream stacks that talk to the cluster themselves (they install what
  *     it plans against: CRDs read by kubernetes_manifest, controllers).
+ * A stack with no Kubernetes provider still waits when it reads, with a data source, an
+ * AWS object that a controller in the cluster creates (the observability stack's alarms
+ * look up the ALB the Load Balancer Controller makes for the workloads' Ingress): it waits
+ * for its unapplied upstream stacks that talk to the cluster.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,7 +24,10 @@ import { readManifest } from "./stack-order";
 /** Providers that talk to a live API server while planning. */
 export const CLUSTER_PROVIDERS = ["kubernetes", "helm"] as const;
 
-type StackJson = { provider?: Record<string, unknown> };
+/** AWS objects that only exist once a controller in the cluster has made them. */
+export const CONTROLLER_MADE_DATA = ["aws_lb", "aws_lb_target_group"] as const;
+
+type StackJson = { provider?: Record<string, unknown>; data?: Record<string, unknown> };
 
 const REMOTE_STATE_REF = /data\.terraform_remote_state\.(?:remote-state-|cross-stack-reference-input-)([A-Za-z0-9_-]+)\./g;
 
@@ -31,9 +38,13 @@ function clusterProviders(stack: StackJson): unknown[] {
 /** `upstreams`: the synthesized upstream stacks this one depends on (manifest dependencies), by name. */
 export function waitsFor(stack: StackJson, unapplied: readonly string[], upstreams: Readonly<Record<string, StackJson>> = {}): string[] {
   const providers = clusterProviders(stack);
-  if (providers.length === 0) return [];
+  const talksToCluster = (s: string) => upstreams[s] !== undefined && clusterProviders(upstreams[s] as StackJson).length > 0;
+  if (providers.length === 0) {
+    const readsControllerMade = CONTROLLER_MADE_DATA.some((type) => stack.data?.[type] !== undefined);
+    return readsControllerMade ? unapplied.filter(talksToCluster) : [];
+  }
   const feeding = new Set([...JSON.stringify(providers).matchAll(REMOTE_STATE_REF)].map((m) => m[1] as string));
-  return unapplied.filter((s) => feeding.has(s) || (upstreams[s] !== undefined && clusterProviders(upstreams[s] as StackJson).length > 0));
+  return unapplied.filter((s) => feeding.has(s) || talksToCluster(s));
 }
 
 export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the non-npm tools the tests use, pinned, inside the project:
 #   .venv/bin/checkov     security scan of the synthesized Terraform (requirements-dev.txt)
+#   tree-sitter-fluentbit in .venv: parses the generated Fluent Bit configuration
 #   .venv/bin/moto_server local AWS for npm run test:terraform (requirements-dev.txt)
 #   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
 #   /usr/bin/chromium     Debian's Chromium, driven headless by the reference system's page test
@@ -13,16 +14,18 @@ cd "$(dirname "$0")/.."
 ACTIONLINT_VERSION=v1.7.12
 
 python=${PYTHON:-python3}
-if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-  echo "setup-tools: Python 3.9+ is needed for Checkov (set PYTHON=/path/to/python3)" >&2
+if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+  echo "setup-tools: Python 3.10+ is needed for Checkov and tree-sitter (set PYTHON=/path/to/python3)" >&2
   exit 1
 fi
 want=$(grep -E '^checkov==' requirements-dev.txt | cut -d= -f3)
 moto_want=$(grep -E '^moto\[server\]==' requirements-dev.txt | cut -d= -f3)
 moto_have() { .venv/bin/python -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null; }
+# tree-sitter-fluentbit parses the Fargate logging ConfigMap in the tests (scripts/fluent-bit-parse.py).
 if [ -x .venv/bin/checkov ] && [ "$(.venv/bin/checkov --version 2>/dev/null)" = "$want" ] \
+  && .venv/bin/python -c 'import tree_sitter_fluentbit' 2>/dev/null \
   && [ -x .venv/bin/moto_server ] && [ "$(moto_have)" = "$moto_want" ]; then
-  echo "setup-tools: checkov $want and moto $moto_want already in .venv"
+  echo "setup-tools: checkov $want, tree-sitter-fluentbit and moto $moto_want already in .venv"
 else
   "$python" -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt

@@ -8,6 +8,7 @@ import { EcsServicesStack } from "./ecs/services";
 import { MeshStack } from "./mesh";
 import { Naming } from "./naming";
 import { NetworkStack } from "./network";
+import { ObservabilityStack } from "./observability/stack";
 import { WorkloadsStack } from "./workloads";
 
 /** The stacks of one platform, in deploy order. */
@@ -17,6 +18,8 @@ export interface PlatformStacks {
   readonly cluster?: ClusterStack;
   readonly mesh?: MeshStack;
   readonly workloads?: WorkloadsStack;
+  /** Alarms, dashboard, Prometheus (AWS provider only), after the workloads whose ALB it reads (EKS). */
+  readonly observability?: ObservabilityStack;
   /** With platform.orchestrator "ecs": in place of cluster, mesh and workloads. */
   readonly ecsCluster?: EcsClusterStack;
   readonly ecsServices?: EcsServicesStack;
@@ -47,7 +50,11 @@ export function buildPlatform(app: App, config: PlatformConfig, options: { planS
   const workloads = new WorkloadsStack(app, props);
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
-  return { network, cluster, mesh, workloads, bootstrap: bootstrapStack(app, config) };
+  const observability = new ObservabilityStack(app, props);
+  observability.addDependency(network);
+  observability.addDependency(cluster);
+  observability.addDependency(workloads);
+  return { network, cluster, mesh, workloads, observability, bootstrap: bootstrapStack(app, config) };
 }
 
 /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */

@@ -21,6 +21,8 @@ import { IrsaRole } from "./constructs/irsa-role";
 import { addKarpenterInfrastructure } from "./constructs/karpenter-infrastructure";
 import { PlatformKmsKey } from "./constructs/kms-key";
 import { ManagedNodeGroup } from "./constructs/node-group";
+import { ClusterTelemetry } from "./observability/cluster-telemetry";
+import { fargateNamespaces } from "./observability/names";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** Cluster-scoped admin access policy EKS offers for access entries. */
@@ -267,6 +269,20 @@ export class ClusterStack extends PlatformStack {
       oidcProviderArn: oidc.arn,
       oidcIssuerUrl: issuer,
       nodePolicyArns: Object.fromEntries(Object.entries(nodePolicies).map(([id, policy]) => [id, managedPolicy(policy)])),
+    });
+
+    // --- Pod logs (Fargate log groups and their writer policy) and Container Insights: stacks/observability.
+    new ClusterTelemetry(this, "telemetry", {
+      context,
+      naming: this.naming,
+      clusterName,
+      clusterNameRef: cluster.name,
+      settings: this.config.observability.logs,
+      fargateNamespaces: fargateNamespaces(settings.fargateProfiles),
+      podExecutionRoleName: podExecutionRole.name,
+      oidcProviderArn: oidc.arn,
+      oidcIssuerUrl: issuer,
+      addonDependsOn: nodeGroups.map((g) => g.nodeGroup),
     });
 
     this.outputs = {

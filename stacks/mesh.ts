@@ -1,48 +1,39 @@
 import type { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { APPMESH_ENVOY_IMAGE, CHARTS } from "../charts/versions";
-import type { MeshImplementation } from "../config/schema/mesh";
-import { CLUSTER_OUTPUTS, type ClusterOutputs, MESH_OUTPUTS, type MeshOutputs, NETWORK_OUTPUTS, publishOutputs } from "./contracts";
+import { CHARTS } from "../charts/versions";
+import { ignoredMeshSettings } from "../config/schema/lattice";
+import { type MeshImplementation, meshSchema } from "../config/schema/mesh";
+import { CLUSTER_OUTPUTS, type ClusterOutputs, MESH_OUTPUTS, type MeshOutputs, NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
 import { installCapacityAddons } from "./constructs/capacity-addons";
 import { skipCheck } from "./constructs/checkov";
 import { HelmAddon } from "./constructs/helm-addon";
 import { IrsaRole } from "./constructs/irsa-role";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
-import { warnAppMeshDiscontinued } from "./constructs/mesh-warning";
+import { installAppMesh } from "./mesh/appmesh";
+import { type MeshInstaller, permissionsOf } from "./mesh/installer";
+import { installVpcLattice } from "./mesh/vpc-lattice";
+import { addObservabilityObjects } from "./observability/kubernetes-objects";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+import { warnOnce } from "./constructs/synth-warnings";
 
-/** Where the App Mesh controller runs, and as whom. Fixed: its IRSA trust names exactly this pair. */
-export const APPMESH_CONTROLLER = { namespace: "appmesh-system", serviceAccount: "appmesh-controller", releaseName: "appmesh-controller" } as const;
+// Moved to stacks/mesh/appmesh.ts; re-exported for code that imports them from here.
+export { APPMESH_CONTROLLER, appMeshControllerStatements } from "./mesh/appmesh";
 /** The AWS Load Balancer Controller, in kube-system like every EKS guide installs it. */
 export const LOAD_BALANCER_CONTROLLER = { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", releaseName: "aws-load-balancer-controller", ingressClass: "alb" } as const;
 export const METRICS_SERVER = { namespace: "kube-system", releaseName: "metrics-server" } as const;
 
-/** What installing a mesh implementation yields, for the outputs the workloads read. */
-interface InstalledMesh {
-  readonly controllerNamespace: string;
-  readonly controllerChartVersion: string;
-  readonly envoyImage: string;
-  readonly envoyTracing: string;
-  readonly sidecarInjectionLabel: string;
-}
-
-interface MeshContext {
-  readonly cluster: ClusterOutputs;
-  readonly aws: AwsContext;
-  readonly meshName: string;
-  /** Releases whose webhooks must be up before this one installs. */
-  readonly after: HelmAddon[];
-}
+/** One installer per `mesh.implementation` (stacks/mesh/); a successor is one more file and entry. */
+const MESH_INSTALLERS: Record<MeshImplementation, MeshInstaller> = {
+  appmesh: installAppMesh,
+  "vpc-lattice": installVpcLattice,
+};
 
 /**
  * The mesh stack: the cluster add-ons every workload relies on, installed with Helm after
- * the cluster stack and before the workloads stack, so the workloads' App Mesh custom
- * resources find their CRDs at plan time (kubernetes_manifest reads CRD schemas while
- * planning). It talks to the cluster through providers configured from the cluster stack's
+ * the cluster stack and before the workloads stack, so the workloads' custom resources
+ * (App Mesh objects, or Gateway API routes and Lattice policies) find their CRDs at plan
+ * time (kubernetes_manifest reads CRD schemas while planning). It talks to the cluster through providers configured from the cluster stack's
  * state, never in the state that creates the cluster (terraform-aws-eks #1234).
  *
  * Order inside the stack: the AWS Load Balancer Controller first, since its webhooks
@@ -53,10 +44,7 @@ interface MeshContext {
 export class MeshStack extends PlatformStack {
   readonly outputs: MeshOutputs;
 
-  /** One installer per `mesh.implementation`; a successor adds an entry here and to the enum. */
-  private readonly implementations: Record<MeshImplementation, (ctx: MeshContext) => InstalledMesh> = {
-    appmesh: (ctx) => this.appMesh(ctx),
-  };
+  private networkOutputs?: NetworkOutputs;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, "mesh", props);
@@ -64,103 +52,56 @@ export class MeshStack extends PlatformStack {
     const region = this.config.platform.region;
     const meshName = mesh.name;
 
+    for (const line of ignoredMeshSettings(mesh, meshSchema.parse({}))) warnOnce(`WARNING: ${line}`);
+
     const cluster = this.upstream("cluster", CLUSTER_OUTPUTS);
     configureKubernetesProviders(this, { cluster, region, helm: true });
     const aws = new AwsContext(this, "aws-context", region);
 
     const lbc = mesh.addons.loadBalancerController.enabled ? this.loadBalancerController(cluster, aws) : undefined;
     const metrics = mesh.addons.metricsServer.enabled ? this.metricsServer(lbc ? [lbc] : []) : undefined;
-    const installed = this.implementations[mesh.implementation]({ cluster, aws, meshName, after: lbc ? [lbc] : [] });
+    const installed = MESH_INSTALLERS[mesh.implementation]({
+      scope: this,
+      config: this.config,
+      naming: this.naming,
+      cluster,
+      network: () => this.network(),
+      aws,
+      meshName,
+      helm: this.helmOptions,
+      after: lbc ? [lbc] : [],
+    });
     // Karpenter and the VPA recommender, when configured (stacks/constructs/capacity-addons.ts).
     installCapacityAddons(this, { clusterName: cluster.clusterName, helm: this.helmOptions, after: lbc ? [lbc] : [] });
+    // Fargate's log router configuration and the Prometheus scraper's RBAC (stacks/observability).
+    addObservabilityObjects(this, { config: this.config, naming: this.naming });
 
     this.outputs = {
       meshName,
       controllerNamespace: installed.controllerNamespace,
       meshImplementation: mesh.implementation,
-      appmeshControllerChartVersion: installed.controllerChartVersion,
+      appmeshControllerChartVersion: mesh.implementation === "appmesh" ? installed.controllerChartVersion : "",
       loadBalancerControllerChartVersion: lbc ? mesh.addons.loadBalancerController.chartVersion : "",
       metricsServerChartVersion: metrics ? mesh.addons.metricsServer.chartVersion : "",
       ingressClass: lbc ? LOAD_BALANCER_CONTROLLER.ingressClass : "",
       envoyImage: installed.envoyImage,
       envoyTracing: installed.envoyTracing,
       sidecarInjectionLabel: installed.sidecarInjectionLabel,
+      gatewayControllerChartVersion: mesh.implementation === "vpc-lattice" ? installed.controllerChartVersion : "",
+      serviceNetworkId: installed.serviceNetworkId,
+      serviceNetworkArn: installed.serviceNetworkArn,
     };
     publishOutputs(this, MESH_OUTPUTS, this.outputs);
   }
 
-  private get helmOptions() {
-    return { timeoutSeconds: this.config.mesh.helm.timeoutSeconds, maxHistory: this.config.mesh.helm.maxHistory };
+  /** The network stack's outputs, read once (one remote state per upstream stack). */
+  private network(): NetworkOutputs {
+    this.networkOutputs ??= this.upstream("network", NETWORK_OUTPUTS);
+    return this.networkOutputs;
   }
 
-  /** AWS App Mesh: its controller (CRDs, IRSA role, namespace). Discontinued; warns on every synth. */
-  private appMesh({ cluster, aws, meshName, after }: MeshContext): InstalledMesh {
-    warnAppMeshDiscontinued();
-    const settings = this.config.mesh.controller;
-    const { namespace, serviceAccount, releaseName } = APPMESH_CONTROLLER;
-
-    const ns = new NamespaceV1(this, "appmesh-namespace", {
-      metadata: {
-        name: namespace,
-        labels: {
-          "app.kubernetes.io/managed-by": "terraform",
-          "eks-mesh-platform/stack": "mesh",
-          "eks-mesh-platform/component": "mesh-controller",
-          // The controller must never inject Envoy into itself.
-          "appmesh.k8s.aws/sidecarInjectorWebhook": "disabled",
-          // The controller needs no host access; restricted is reported, baseline enforced.
-          "pod-security.kubernetes.io/enforce": "baseline",
-          "pod-security.kubernetes.io/warn": "restricted",
-        },
-      },
-    });
-
-    const role = new IrsaRole(this, "appmesh-controller-role", {
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace,
-      serviceAccount,
-      roleName: this.naming.bounded("appmesh-controller", 64),
-      description: "App Mesh controller: reconciles the mesh and Cloud Map registrations",
-      statements: appMeshControllerStatements(aws, meshName),
-    });
-
-    const envoy = settings.envoyImage ?? APPMESH_ENVOY_IMAGE;
-    const tracing = settings.tracing;
-    new HelmAddon(this, "appmesh-controller", {
-      chart: CHARTS.appmeshController,
-      version: settings.chartVersion,
-      ...this.helmOptions,
-      releaseName,
-      namespace,
-      manageCrds: true,
-      values: {
-        region: this.config.platform.region,
-        accountId: aws.accountId,
-        clusterName: cluster.clusterName,
-        replicaCount: settings.replicas,
-        log: { level: settings.logLevel },
-        serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.role.arn } },
-        sidecar: { image: { repository: envoy.repository, tag: envoy.tag } },
-        tracing: {
-          enabled: tracing.enabled,
-          provider: tracing.provider,
-          port: tracing.port,
-          samplingRate: tracing.samplingRate,
-          ...(tracing.address ? { address: tracing.address } : {}),
-        },
-        stats: { ...settings.stats },
-      },
-      dependsOn: [ns, ...after.map((a) => a.release), ...permissionsOf(role)],
-    });
-
-    return {
-      controllerNamespace: namespace,
-      controllerChartVersion: settings.chartVersion,
-      envoyImage: `${envoy.repository}:${envoy.tag}`,
-      envoyTracing: tracing.enabled ? tracing.provider : "",
-      sidecarInjectionLabel: "appmesh.k8s.aws/sidecarInjectorWebhook=enabled",
-    };
+  private get helmOptions() {
+    return { timeoutSeconds: this.config.mesh.helm.timeoutSeconds, maxHistory: this.config.mesh.helm.maxHistory };
   }
 
   /** AWS Load Balancer Controller: ALB ingresses with IP targets, which Fargate pods need. */
@@ -168,7 +109,7 @@ export class MeshStack extends PlatformStack {
     const settings = this.config.mesh.addons.loadBalancerController;
     const { namespace, serviceAccount, releaseName } = LOAD_BALANCER_CONTROLLER;
     // Fargate pods cannot reach IMDS, so the controller is told its VPC and region.
-    const network = this.upstream("network", NETWORK_OUTPUTS);
+    const network = this.network();
     const role = new IrsaRole(this, "load-balancer-controller-role", {
       oidcProviderArn: cluster.oidcProviderArn,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
@@ -217,79 +158,6 @@ export class MeshStack extends PlatformStack {
       dependsOn: after.map((a) => a.release),
     });
   }
-}
-
-/**
- * The role's inline policy, so a controller never starts with a role that cannot yet do
- * anything (its first reconciles would fail with AccessDenied and back off).
- */
-function permissionsOf(role: IrsaRole): ITerraformDependable[] {
-  const policy = role.node.tryFindChild("policy");
-  return policy instanceof IamRolePolicy ? [policy] : [];
-}
-
-/**
- * The App Mesh controller's documented policy (aws-app-mesh-controller-for-k8s
- * config/iam/controller-iam-policy.json), scoped: App Mesh actions to this platform's mesh,
- * ACM, ACM PCA and Cloud Map reads to this account and region. Actions AWS offers no
- * resource-level permission for keep "*".
- */
-export function appMeshControllerStatements(aws: AwsContext, meshName: string): DataAwsIamPolicyDocumentStatement[] {
-  const mesh = aws.arn("appmesh", `mesh/${meshName}`);
-  const account = `arn:${aws.partition}`;
-  return [
-    { sid: "ListMeshes", actions: ["appmesh:ListMeshes"], resources: ["*"] },
-    {
-      sid: "ManageThePlatformMesh",
-      actions: [
-        ...["VirtualRouters", "VirtualServices", "Routes", "GatewayRoutes", "VirtualNodes", "VirtualGateways"].map((k) => `appmesh:List${k}`),
-        ...["Mesh", "VirtualRouter", "Route", "VirtualNode", "VirtualGateway", "GatewayRoute", "VirtualService"].flatMap((k) => [
-          `appmesh:Describe${k}`,
-          `appmesh:Create${k}`,
-          `appmesh:Update${k}`,
-          `appmesh:Delete${k}`,
-        ]),
-      ],
-      resources: [mesh, `${mesh}/*`],
-    },
-    {
-      sid: "CreateAppMeshServiceLinkedRole",
-      actions: ["iam:CreateServiceLinkedRole"],
-      resources: [`${account}:iam::${aws.accountId}:role/aws-service-role/appmesh.amazonaws.com/AWSServiceRoleForAppMesh`],
-      condition: [{ test: "StringLike", variable: "iam:AWSServiceName", values: ["appmesh.amazonaws.com"] }],
-    },
-    { sid: "ListCertificates", actions: ["acm:ListCertificates", "acm-pca:ListCertificateAuthorities"], resources: ["*"] },
-    {
-      sid: "ReadCertificates",
-      actions: ["acm:DescribeCertificate", "acm-pca:DescribeCertificateAuthority"],
-      resources: [aws.arn("acm", "certificate/*"), aws.arn("acm-pca", "certificate-authority/*")],
-    },
-    {
-      sid: "ListCloudMap",
-      actions: ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:GetOperation", "route53:CreateHealthCheck"],
-      resources: ["*"],
-    },
-    {
-      sid: "RegisterPodsInCloudMap",
-      actions: [
-        "servicediscovery:CreateService",
-        "servicediscovery:DeleteService",
-        "servicediscovery:GetService",
-        "servicediscovery:GetInstance",
-        "servicediscovery:RegisterInstance",
-        "servicediscovery:DeregisterInstance",
-        "servicediscovery:ListInstances",
-        "servicediscovery:GetInstancesHealthStatus",
-        "servicediscovery:UpdateInstanceCustomHealthStatus",
-      ],
-      resources: [aws.arn("servicediscovery", "namespace/*"), aws.arn("servicediscovery", "service/*")],
-    },
-    {
-      sid: "CloudMapHealthChecksAndRecords",
-      actions: ["route53:GetHealthCheck", "route53:UpdateHealthCheck", "route53:DeleteHealthCheck", "route53:ChangeResourceRecordSets"],
-      resources: [`${account}:route53:::healthcheck/*`, `${account}:route53:::hostedzone/*`],
-    },
-  ];
 }
 
 /**

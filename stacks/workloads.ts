@@ -6,7 +6,6 @@ import { tableEnvVar } from "../apps/service-env";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
-import { MESH_ROUTING } from "./constructs/app-mesh-routing";
 import { AwsContext } from "./constructs/aws-context";
 import { WorkloadTable } from "./constructs/dynamodb-table";
 import { WorkloadRepository } from "./constructs/ecr-repository";
@@ -17,7 +16,10 @@ import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
 import { TABLE_ACTIONS } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
+import { publicIngressGroup, workloadTableName } from "./observability/names";
+import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+import { MESH_ROUTING } from "./routing";
 
 // Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
 export { TABLE_ACTIONS } from "./constructs/table-access";
@@ -63,7 +65,7 @@ export class WorkloadsStack extends PlatformStack {
       tableNames.map((name) => [
         name,
         new WorkloadTable(this, `table-${name}`, {
-          name: this.naming.name(name),
+          name: workloadTableName(this.naming, name),
           table: catalog.tables[name],
           kmsKeyArn: tableKey!.key.arn,
           allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
@@ -90,7 +92,8 @@ export class WorkloadsStack extends PlatformStack {
     for (const s of catalog.services) {
       if (namespaces.has(s.namespace)) continue;
       const ns = new NamespaceV1(this, `namespace-${s.namespace}`, {
-        metadata: { name: s.namespace, labels: { ...routing.namespaceLabels(mesh.meshName), ...POD_SECURITY_LABELS } },
+        // The mesh may tighten Pod Security (Lattice injects nothing that needs privileges).
+        metadata: { name: s.namespace, labels: { ...POD_SECURITY_LABELS, ...routing.namespaceLabels(mesh.meshName) } },
       });
       ns.overrideLogicalId(`namespace-${s.namespace}`);
       namespaces.set(s.namespace, ns);
@@ -106,7 +109,8 @@ export class WorkloadsStack extends PlatformStack {
       ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
       : undefined;
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
+    const rendered = routing.render(this, { meshName: mesh.meshName, mesh, settings: config.mesh, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
+    const roles = new Map<string, string>();
 
     let ingressHostname = "";
     for (const s of catalog.services) {
@@ -126,8 +130,13 @@ export class WorkloadsStack extends PlatformStack {
         });
       }
       statements.push(...rendered.sidecarStatements(s));
+      statements.push(...tracingStatements(config));
 
-      const platformEnv = Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name]));
+      const platformEnv = {
+        ...Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name])),
+        ...tracingEnv(config),
+        ...rendered.podEnvironment(s),
+      };
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,
@@ -139,9 +148,12 @@ export class WorkloadsStack extends PlatformStack {
         platformEnv,
         scheduling: s.placement === "ec2" ? withNodePools(ec2Scheduling(s, config.cluster.nodeGroups), config.cluster) : undefined,
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: this.naming.bounded("public", 63), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        sidecars: rendered.sidecars(s),
+        podAnnotations: rendered.podAnnotations(s),
+        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
         kubeletProbes: meshTls ? "tcp" : "http",
       });
+      roles.set(s.name, svc.role.role.arn);
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
       const repo = [s.image, ...s.versions.map((v) => v.image ?? s.image)].find((i): i is { ecr: string; tag: string } => "ecr" in i);
@@ -151,6 +163,7 @@ export class WorkloadsStack extends PlatformStack {
         repositoryUrl: repo ? repos.get(repo.ecr)!.repositoryUrl : "",
       });
     }
+    rendered.authorize(roles);
     publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
     if (edge) edge.finish(this, ingressHostname);
     else publishNoEdge(this);

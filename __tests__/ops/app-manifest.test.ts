@@ -17,7 +17,7 @@ const appExists = existsSync(join(PROJECT_ROOT, "main.ts")) && existsSync(CDKTF_
 
 describe("the synthesized app", () => {
   it.skipIf(!appExists)(
-    "plans and deploys network, cluster, mesh, workloads in that order, each in cdktf.out/stacks/<name>",
+    "plans and deploys network, cluster, mesh, workloads, observability in that order, each in cdktf.out/stacks/<name>",
     () => {
       const outdir = tempDir("app-synth-");
       const { app } = JSON.parse(readFileSync(CDKTF_JSON, "utf8")) as { app: string };
@@ -33,8 +33,10 @@ describe("the synthesized app", () => {
       // The shipped dev environment opts out of HTTPS: the app says so on stdout, where `cdktf synth` shows it.
       expect(result.stdout).toContain(insecureEdgeWarning("dev", ["frontend"]));
       const manifest = readManifest(join(outdir, "manifest.json"));
-      expect(stackOrder(manifest)).toEqual(PLATFORM_ORDER);
-      for (const name of PLATFORM_ORDER) expect(manifest.stacks[name]?.workingDirectory).toBe(`stacks/${name}`);
+      // The sample manifest's four stacks, then the observability stack (alarms read the workloads' ALB).
+      const order = [...PLATFORM_ORDER, "observability"];
+      expect(stackOrder(manifest)).toEqual(order);
+      for (const name of order) expect(manifest.stacks[name]?.workingDirectory).toBe(`stacks/${name}`);
     },
     300_000,
   );

@@ -50,7 +50,7 @@ describe("stand-ins are for pull-request plans only", () => {
     );
     expect(() => planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "yes" })).toThrow('PLATFORM_PLAN_STANDINS=yes is not a switch; set it to "true" (pull-request plans only) or leave it unset');
     expect(() => planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "network,vpc" })).toThrow(
-      "PLATFORM_PLAN_UNAPPLIED names vpc, which is not a stack; use network, cluster, mesh, workloads, ecs-cluster, ecs-services",
+      "PLATFORM_PLAN_UNAPPLIED names vpc, which is not a stack; use network, cluster, mesh, workloads, observability, ecs-cluster, ecs-services",
     );
     expect(planStandInsFromEnv({ PLATFORM_PLAN_STANDINS: "true", PLATFORM_PLAN_UNAPPLIED: "network, cluster" })).toEqual({ enabled: true, unapplied: ["network", "cluster"] });
   });
@@ -101,6 +101,13 @@ describe("with stand-ins on", () => {
     expect(waitsFor(s.stack("workloads"), ["mesh", "workloads"], workloadsUpstreams)).toEqual(["mesh"]);
     expect(waitsFor(s.stack("cluster"), ["network", "cluster"], { network: s.stack("network") })).toEqual([]);
     expect(waitsFor(s.stack("workloads"), [], workloadsUpstreams)).toEqual([]);
+  });
+
+  it("the observability stack waits for unapplied workloads, whose Ingress makes the ALB its alarms look up", () => {
+    const upstreams = { network: s.stack("network"), cluster: s.stack("cluster"), workloads: s.stack("workloads") };
+    expect(Object.keys(s.stack("observability").data ?? {})).toContain("aws_lb");
+    expect(waitsFor(s.stack("observability"), ["cluster", "mesh", "workloads", "observability"], upstreams)).toEqual(["workloads"]);
+    expect(waitsFor(s.stack("observability"), ["observability"], upstreams)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { CONTRACTS, readServiceEnv } from "../../apps/services/contract";
 import { close, createServiceServer, HttpError, listen } from "../../apps/services/kit/http";
 import { jsonLogger } from "../../apps/services/kit/log";
 import { hashPassword, verifyPassword } from "../../apps/services/kit/passwords";
-import { newSessionKey, SESSION_TTL_SECONDS, signSession, verifySession } from "../../apps/services/kit/session";
+import { bearerToken, newSessionKey, SESSION_TTL_SECONDS, signSession, verifySession } from "../../apps/services/kit/session";
 import { Table } from "../../apps/services/kit/tables";
 import { call } from "../support/services";
 
@@ -80,6 +80,13 @@ describe("session tokens", () => {
     const other = await signSession("bob", key, Date.UTC(2030, 0, 1));
     await expect(verifySession(other.token, keyOf, Date.UTC(2030, 0, 1))).rejects.toThrow(refused);
     await expect(verifySession("not-a-jwt", keyOf)).rejects.toBeInstanceOf(HttpError);
+  });
+
+  it("are read from Authorization, or from X-Original-Authorization when a VPC Lattice signing proxy took Authorization for SigV4", () => {
+    expect(bearerToken({ authorization: "Bearer abc.def.ghi" })).toBe("abc.def.ghi");
+    const sigv4 = "AWS4-HMAC-SHA256 Credential=ASIA.../vpc-lattice-svcs/aws4_request, SignedHeaders=host, Signature=00";
+    expect(bearerToken({ authorization: sigv4, "x-original-authorization": "Bearer abc.def.ghi" })).toBe("abc.def.ghi");
+    expect(() => bearerToken({ authorization: sigv4 })).toThrow("log in first: send the session token as Authorization: Bearer <token>");
   });
 });
 

@@ -18,6 +18,8 @@ export default defineConfig({
     natGateways: "per-az",
     vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true },
   },
+  // AWS App Mesh stopped operating on 2026-09-30; VPC Lattice is deployable today (docs/mesh.md).
+  mesh: { implementation: "vpc-lattice" },
   // HTTPS at the public edge: the platform requests an ACM certificate for the domain,
   // validates it by DNS in this Route 53 zone, and points the domain at the ALB.
   // Replace both with your own domain and public hosted zone.

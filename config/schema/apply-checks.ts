@@ -1,5 +1,8 @@
 import type { z } from "zod";
+import type { ResolvedService } from "../../apps";
+import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
 import { type Cidr, contains, overlaps, parseCidr } from "../cidr";
+import { signedDependencies } from "./lattice";
 
 /**
  * Refusals AWS, EKS or Kubernetes would otherwise give at apply time (or, for Helm
@@ -23,7 +26,7 @@ export interface ApplyCheckInput {
     readonly adminPrincipalArns: readonly string[];
     readonly nodeGroups: Readonly<Record<string, { readonly instanceTypes: readonly string[]; readonly amiType: string; readonly labels: Readonly<Record<string, string>>; readonly taints: readonly unknown[]; readonly diskKmsKeyArn?: string }>>;
   };
-  readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
+  readonly mesh: { readonly implementation?: string; readonly lattice?: { readonly auth: string }; readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
   readonly workloads: {
     readonly app: { readonly services: readonly { readonly name: string; readonly namespace: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image?: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
     readonly origin: { readonly label: string; readonly file: string; readonly serviceLines: Readonly<Record<string, number>> };
@@ -85,11 +88,15 @@ const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t)
 
 /** Namespaces the mesh stack creates: always, and with Karpenter (stacks/mesh.ts, karpenter-names.ts; a test keeps them equal). */
 export const PLATFORM_NAMESPACES: readonly string[] = ["appmesh-system"];
+/** With mesh.implementation "vpc-lattice", the Gateway API Controller's instead (stacks/mesh/vpc-lattice.ts; a test keeps them equal). */
+export const LATTICE_NAMESPACES: readonly string[] = ["aws-application-networking-system"];
 export const KARPENTER_NAMESPACE = "karpenter";
 
 /** Where the images the mesh stack installs come from (the charts' default values). */
 export const MESH_STACK_IMAGES = {
   appmeshController: "840364872350.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller",
+  gatewayController: "public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller",
+  signingProxy: SIGV4_PROXY_IMAGE.repository,
   loadBalancerController: "public.ecr.aws/eks/aws-load-balancer-controller",
   metricsServer: "registry.k8s.io/metrics-server/metrics-server",
   karpenter: "public.ecr.aws/karpenter/controller",
@@ -231,10 +238,10 @@ export const APPLY_RULES: readonly ApplyRule[] = [
   },
   {
     id: "platform-namespaces",
-    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`, and `karpenter` with Karpenter on)",
+    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`, or `aws-application-networking-system` with VPC Lattice, and `karpenter` with Karpenter on)",
     refusedBy: "the Kubernetes API (the namespace already exists, owned by the mesh stack)",
     check(c, issue) {
-      const owned = [...PLATFORM_NAMESPACES, ...(c.cluster.autoscaling === "karpenter" ? [KARPENTER_NAMESPACE] : [])];
+      const owned = [...(c.mesh.implementation === "vpc-lattice" ? LATTICE_NAMESPACES : PLATFORM_NAMESPACES), ...(c.cluster.autoscaling === "karpenter" ? [KARPENTER_NAMESPACE] : [])];
       for (const s of c.workloads.app.services) {
         if (owned.includes(s.namespace)) {
           issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own`);
@@ -265,7 +272,11 @@ export const APPLY_RULES: readonly ApplyRule[] = [
       if (c.network.natGateways !== "none") return;
       const region = c.platform.region;
       const unreachable: string[] = [];
-      if (!pullableWithoutNat(`${MESH_STACK_IMAGES.appmeshController}`, region)) unreachable.push(`the App Mesh controller (${MESH_STACK_IMAGES.appmeshController})`);
+      if (c.mesh.implementation === "vpc-lattice") {
+        unreachable.push(`the AWS Gateway API Controller (${MESH_STACK_IMAGES.gatewayController})`);
+        const services = c.workloads.app.services as unknown as readonly ResolvedService[];
+        if (c.mesh.lattice?.auth === "iam" && services.some((s) => signedDependencies(s, services).length > 0)) unreachable.push(`the SigV4 signing proxies (${MESH_STACK_IMAGES.signingProxy})`);
+      } else if (!pullableWithoutNat(`${MESH_STACK_IMAGES.appmeshController}`, region)) unreachable.push(`the App Mesh controller (${MESH_STACK_IMAGES.appmeshController})`);
       if (c.mesh.addons.loadBalancerController.enabled) unreachable.push(`the AWS Load Balancer Controller (${MESH_STACK_IMAGES.loadBalancerController})`);
       if (c.mesh.addons.metricsServer.enabled) unreachable.push(`metrics-server (${MESH_STACK_IMAGES.metricsServer})`);
       if (c.cluster.autoscaling === "karpenter") unreachable.push(`Karpenter (${MESH_STACK_IMAGES.karpenter})`);

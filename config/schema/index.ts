@@ -5,8 +5,10 @@ import { resolveAcrossSections } from "./cross-checks";
 import { ecsSchema } from "./ecs";
 import { checkEcs } from "./ecs-checks";
 import { edgeSchema, resolveEdge } from "./edge";
+import { checkLattice } from "./lattice";
 import { meshSchema } from "./mesh";
 import { networkSchema } from "./network";
+import { observabilitySchema, resolveTracing } from "./observability";
 import { platformSchema } from "./platform";
 import { stateSchema } from "./state";
 import { workloadsSchema } from "./workloads";
@@ -26,16 +28,20 @@ export const platformConfigSchema = z
     workloads: workloadsSchema,
     edge: edgeSchema,
     ecs: ecsSchema,
+    observability: observabilitySchema,
   })
   .transform((parsed, ctx) => {
     const c = resolveAcrossSections(parsed, ctx);
     if (c.platform.orchestrator === "ecs") checkEcs(c, ctx);
+    const { mesh, observability } = resolveTracing(c, ctx);
+    if (c.platform.orchestrator !== "ecs") checkLattice(c, ctx);
     // Resolved here so stacks never re-default anything.
     const resolved = {
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
-      mesh: { ...c.mesh, name: c.mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      mesh: { ...mesh, name: mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
       edge: resolveEdge(c, ctx),
+      observability,
     };
     // What AWS, EKS or Kubernetes would refuse at apply, refused now (config/schema/apply-checks.ts).
     checkApplyRefusals(resolved, ctx);

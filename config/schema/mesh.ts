@@ -4,12 +4,12 @@ import { dnsLabel, intInRange } from "./common";
 import { meshTlsSchema } from "./mesh-tls";
 
 /**
- * Mesh implementations the platform can install. A successor (e.g. "vpc-lattice", Amazon
- * VPC Lattice through the AWS Gateway API Controller) is added here and in the mesh
- * stack's implementation table; the workloads read the choice from the mesh stack's
- * `mesh_implementation` output and render routing through an interface keyed by it.
+ * Mesh implementations the platform can install: "appmesh" (AWS App Mesh, discontinued on
+ * 2026-09-30) and "vpc-lattice" (Amazon VPC Lattice through the AWS Gateway API
+ * Controller). Each has an installer in stacks/mesh/ and a routing renderer in
+ * stacks/routing/; a third is one more file in each and one more value here.
  */
-export const MESH_IMPLEMENTATIONS = ["appmesh"] as const;
+export const MESH_IMPLEMENTATIONS = ["appmesh", "vpc-lattice"] as const;
 export type MeshImplementation = (typeof MESH_IMPLEMENTATIONS)[number];
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -26,8 +26,11 @@ const LOG_LEVELS = ["info", "debug"] as const;
 
 const tracingSchema = z
   .strictObject({
-    /** Configure Envoy sidecars to send traces. @default false */
-    enabled: z.boolean().default(false),
+    /**
+     * Alias of observability.traces.enabled, the one switch for traces (kept for older
+     * environment files). @default observability.traces.enabled
+     */
+    enabled: z.boolean().optional(),
     /**
      * "x-ray" injects the X-Ray daemon next to Envoy (pods' roles need xray:PutTraceSegments);
      * "jaeger" and "datadog" send to `address`.
@@ -91,6 +94,22 @@ const controllerSchema = z
   })
   .prefault({});
 
+const LATTICE_AUTH = ["iam", "none"] as const;
+
+/** Settings that apply only with implementation "vpc-lattice". */
+const latticeSchema = z
+  .strictObject({
+    /**
+     * "iam": every Lattice service gets an IAM auth policy that admits only the roles of the
+     * services the catalog says call it (`dependsOn`), and callers get a SigV4 signing proxy
+     * sidecar per dependency their env names (docs/mesh.md says what works without code changes).
+     * "none": no auth policy and no sidecars; any client in the associated VPC may call.
+     * @default "iam"
+     */
+    auth: z.enum(LATTICE_AUTH, { error: (i) => `${JSON.stringify(i.input)} is not a Lattice auth mode; use "iam" or "none"` }).default("iam"),
+  })
+  .prefault({});
+
 const addonSchema = (chart: string, defaultVersion: string) =>
   z
     .strictObject({
@@ -104,18 +123,20 @@ const addonSchema = (chart: string, defaultVersion: string) =>
 export const meshSchema = z
   .strictObject({
     /**
-     * The service mesh. Only "appmesh" exists today, and AWS App Mesh stopped operating on
-     * 2026-09-30: see docs/mesh.md.
+     * The service mesh: "appmesh" (AWS App Mesh, which stopped operating on 2026-09-30) or
+     * "vpc-lattice" (Amazon VPC Lattice). See docs/mesh.md.
      * @default "appmesh"
      */
     implementation: z.enum(MESH_IMPLEMENTATIONS, {
-      error: (i) => `${JSON.stringify(i.input)} is not a mesh implementation; use "appmesh" (the only one available; its successor, VPC Lattice, is not implemented yet)`,
+      error: (i) => `${JSON.stringify(i.input)} is not a mesh implementation; use "vpc-lattice" (Amazon VPC Lattice) or "appmesh" (AWS App Mesh, discontinued on 2026-09-30)`,
     }).default("appmesh"),
     /** Name of the mesh the workloads join. @default "<platform.name>-<platform.environment>" */
     name: dnsLabel("mesh name", 63).optional(),
     controller: controllerSchema,
     /** TLS between the services' sidecars (docs/encryption.md). */
     tls: meshTlsSchema,
+    /** Amazon VPC Lattice settings (implementation "vpc-lattice"). */
+    lattice: latticeSchema,
     addons: z
       .strictObject({
         /** AWS Load Balancer Controller: ALB ingresses with IP targets (needed for Fargate pods). */

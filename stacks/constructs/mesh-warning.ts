@@ -7,7 +7,8 @@ export const MESH_DISCONTINUATION_WARNING = [
   "  mesh.implementation is \"appmesh\": the App Mesh controller will install, but it cannot create or reconcile",
   "  meshes, virtual nodes or routes, and new pods with Envoy sidecars will not get their configuration.",
   "  The successor is Amazon VPC Lattice, used from Kubernetes through the AWS Gateway API Controller.",
-  "  See docs/mesh.md (top of the page) for what this means and what to do.",
+  "  Switch with one line in your environment file:  mesh: { implementation: \"vpc-lattice\" }",
+  "  (config/environments/prod.ts already does). See docs/mesh.md for what changes and how to switch a running environment.",
 ].join("\n");
 
 // On globalThis, so that two copies of this module (tsx's require and an ESM import) still warn once.

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainerLivenessProbe } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainer, type DeploymentV1SpecTemplateSpecContainerLivenessProbe } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
@@ -33,6 +33,10 @@ export interface MicroserviceProps {
   readonly scheduling?: Ec2Scheduling;
   /** What each version's pods must wait for (their VirtualNode). */
   readonly versionDependencies: (version: string) => ITerraformDependable[];
+  /** Annotations the mesh puts on every pod template (a change rolls the pods). @default none */
+  readonly podAnnotations?: Record<string, string>;
+  /** Containers the mesh adds to every pod (e.g. a request-signing proxy). @default none */
+  readonly sidecars?: DeploymentV1SpecTemplateSpecContainer[];
   /** For public services; `annotations` and `host` come from the public edge (stacks/constructs/edge/). */
   readonly ingress?: { readonly className: string; readonly groupName: string; readonly annotations?: Record<string, string>; readonly host?: string };
   /**
@@ -102,7 +106,7 @@ export class Microservice extends Construct {
             replicas: String(s.replicas.min),
             selector: { matchLabels: selector },
             template: {
-              metadata: { labels },
+              metadata: { labels, ...(props.podAnnotations && Object.keys(props.podAnnotations).length ? { annotations: props.podAnnotations } : {}) },
               spec: {
                 serviceAccountName: account.metadata.name,
                 automountServiceAccountToken: false,
@@ -141,6 +145,7 @@ export class Microservice extends Construct {
                     },
                     volumeMount: writable.map((w) => ({ name: w.name, mountPath: w.path })),
                   },
+                  ...(props.sidecars ?? []),
                 ],
                 volume: writable.map((w) => ({ name: w.name, emptyDir: {} })),
                 topologySpreadConstraint: [
@@ -171,6 +176,9 @@ export class Microservice extends Construct {
         skipCheck(deployment, "CKV_K8S_43", "the image is a tag in this platform's ECR repository, which is IMMUTABLE: the tag can never point to another digest");
       } else if (!image.ref.includes("@sha256:")) {
         skipCheck(deployment, "CKV_K8S_43", `the catalog pins the external image ${image.ref} by tag (the catalog accepts @sha256 digests; pin one there to remove this exception)`);
+      }
+      for (const sidecar of props.sidecars ?? []) {
+        if (!sidecar.image?.includes("@sha256:")) skipCheck(deployment, "CKV_K8S_43", `the mesh's ${sidecar.name} sidecar image ${sidecar.image} is pinned by its release tag in charts/versions.ts`);
       }
 
       // Per-version Service: the VirtualNode's DNS service discovery resolves to this version only.

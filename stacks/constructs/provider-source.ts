@@ -1,7 +1,7 @@
 import type { TerraformStack } from "cdktf";
 
 /** The providers this project uses, by the registry namespace that publishes them. */
-const SOURCES = { aws: "hashicorp/aws", kubernetes: "hashicorp/kubernetes", helm: "hashicorp/helm" } as const;
+const SOURCES = { aws: "hashicorp/aws", kubernetes: "hashicorp/kubernetes", helm: "hashicorp/helm", http: "hashicorp/http" } as const;
 
 /**
  * cdktf writes provider sources as the bare type ("aws"), which OpenTofu resolves

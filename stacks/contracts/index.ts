@@ -34,6 +34,7 @@ export * from "./mesh";
 export * from "./workloads";
 export * from "./edge";
 export * from "./ecs";
+export * from "./observability";
 
 /** Declares every output of a contract on the producing stack. */
 export function publishOutputs<C extends Contract>(stack: TerraformStack, contract: C, values: ContractValues<C>): void {

@@ -15,6 +15,9 @@ export const MESH_OUTPUTS = {
   envoyImage: { name: "envoy_image", kind: "string", description: "Envoy image the controller injects as sidecar (repository:tag), for gateways the workloads run" },
   envoyTracing: { name: "envoy_tracing", kind: "string", description: "Envoy tracing provider (\"x-ray\", \"jaeger\", \"datadog\") or \"\" when off; with x-ray, pod roles need xray:PutTraceSegments" },
   sidecarInjectionLabel: { name: "sidecar_injection_label", kind: "string", description: "Namespace label key=value that turns on Envoy sidecar injection" },
+  gatewayControllerChartVersion: { name: "gateway_controller_chart_version", kind: "string", description: "aws-gateway-controller-chart version installed with vpc-lattice (\"\" with appmesh)" },
+  serviceNetworkId: { name: "service_network_id", kind: "string", description: "VPC Lattice service network ID, associated with the VPC (\"\" with appmesh)" },
+  serviceNetworkArn: { name: "service_network_arn", kind: "string", description: "VPC Lattice service network ARN; the workloads' Gateway of the same name points at it (\"\" with appmesh)" },
 } as const satisfies Contract;
 
 export type MeshOutputs = ContractValues<typeof MESH_OUTPUTS>;

@@ -32,9 +32,15 @@ export async function signSession(username: string, sessionKey: string, now = Da
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/** The bearer token of a request, or 401. */
+/**
+ * The bearer token of a request, or 401. Behind VPC Lattice IAM auth the caller's signing
+ * proxy puts its SigV4 signature in Authorization and passes the caller's own header on as
+ * X-Original-Authorization (docs/mesh.md); the token is verified the same either way.
+ */
 export function bearerToken(headers: IncomingHttpHeaders): string {
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(String(headers.authorization ?? ""));
+  const original = headers["x-original-authorization"];
+  const header = typeof original === "string" && original.startsWith("Bearer ") ? original : headers.authorization;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(String(header ?? ""));
   if (!match) throw new HttpError(401, "log in first: send the session token as Authorization: Bearer <token>");
   return match[1];
 }

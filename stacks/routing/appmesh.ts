@@ -1,41 +1,7 @@
-import type { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { ResolvedService } from "../../apps";
-import type { MeshImplementation } from "../../config/schema/mesh";
-import type { AwsContext } from "./aws-context";
-import { type MeshTlsMaterial, meshTlsStatements } from "./mesh-tls";
-
-/**
- * Mesh routing behind one interface, keyed by `mesh.implementation`, so a successor (e.g.
- * VPC Lattice through the Gateway API) is a new entry in MESH_ROUTING and never a change
- * to the catalog or to the Kubernetes objects the workloads stack renders.
- */
-export interface MeshRoutingProps {
-  /** Mesh name (the mesh stack's `mesh_name` output). */
-  readonly meshName: string;
-  /** Every service of the catalog (backends may live in other namespaces). */
-  readonly services: readonly ResolvedService[];
-  readonly context: AwsContext;
-  /** Namespace objects the mesh objects need first. */
-  readonly dependsOn: ITerraformDependable[];
-  /** TLS between sidecars (config mesh.tls), when on. @default plain text */
-  readonly tls?: MeshTlsMaterial;
-}
-
-export interface RenderedMeshRouting {
-  /** Per service and version: what its pods must wait for (the injector needs a matching VirtualNode). */
-  readonly versionDependencies: (service: string, version: string) => ITerraformDependable[];
-  /** IAM statements the service's sidecar needs on the service's own role. */
-  readonly sidecarStatements: (service: ResolvedService) => DataAwsIamPolicyDocumentStatement[];
-}
-
-export interface MeshRouting {
-  /** Labels a namespace needs to join the mesh. */
-  namespaceLabels(meshName: string): Record<string, string>;
-  render(scope: Construct, props: MeshRoutingProps): RenderedMeshRouting;
-}
+import { type MeshTlsMaterial, meshTlsStatements } from "../constructs/mesh-tls";
+import type { MeshRouting } from "./index";
 
 export const APPMESH_API_VERSION = "appmesh.k8s.aws/v1beta2";
 
@@ -181,11 +147,12 @@ export const appMeshRouting: MeshRouting = {
         },
         ...(tls ? meshTlsStatements(tls, service) : []),
       ],
+      // Callers use the Kubernetes Service names the catalog's env already holds; Envoy intercepts.
+      podEnvironment: () => ({}),
+      podAnnotations: () => ({}),
+      sidecars: () => [],
+      // App Mesh has no caller identity between services: backends only say where a node may send.
+      authorize: () => undefined,
     };
   },
-};
-
-/** Mesh routing per implementation; add a successor here. */
-export const MESH_ROUTING: Record<MeshImplementation, MeshRouting> = {
-  appmesh: appMeshRouting,
 };

@@ -1,0 +1,153 @@
+import { isDeepStrictEqual } from "node:util";
+import type { z } from "zod";
+import type { ResolvedCatalog, ResolvedService } from "../../apps";
+
+/**
+ * What Amazon VPC Lattice can carry of the catalog, decided once here so the mesh stack
+ * (security-group ports), the workloads' routing and the config checks agree.
+ *
+ * - http, http2 and grpc services become Lattice services (HTTPRoute / GRPCRoute) with the
+ *   catalog's version weights.
+ * - tcp services are not carried: Lattice serves TCP only as TLS passthrough (TLSRoute, an
+ *   experimental Gateway API kind), which redis and postgres clients do not speak. They keep
+ *   working over their plain Kubernetes Service, which the warning says.
+ */
+export function carriedByLattice(service: Pick<ResolvedService, "protocol">): boolean {
+  return service.protocol !== "tcp";
+}
+
+/** A service's cluster DNS name: what callers use today, and what Lattice replaces in their env. */
+export function clusterHostname(service: Pick<ResolvedService, "name" | "namespace">): string {
+  return `${service.name}.${service.namespace}.svc.cluster.local`;
+}
+
+/** First port of the SigV4 signing proxies inside a caller's pod (127.0.0.1 only): one per signed dependency. */
+export const SIGNING_PROXY_BASE_PORT = 8005;
+
+/**
+ * The Lattice dependencies of a caller that its env names by cluster DNS name, in
+ * `dependsOn` order: each gets its own signing proxy, which the env is pointed at.
+ */
+export function signedDependencies(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): string[] {
+  return [...new Set(service.dependsOn)].filter((d) => {
+    const dep = services.find((o) => o.name === d);
+    return dep !== undefined && carriedByLattice(dep) && Object.values(service.env).some((v) => v.includes(clusterHostname(dep)));
+  });
+}
+
+/** The local port of each signed dependency's proxy. */
+export function signingProxyPorts(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): Map<string, number> {
+  return new Map(signedDependencies(service, services).map((d, i) => [d, SIGNING_PROXY_BASE_PORT + i]));
+}
+
+/** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
+export function latticePorts(services: readonly Pick<ResolvedService, "protocol" | "port">[]): number[] {
+  return [...new Set(services.filter(carriedByLattice).map((s) => s.port))].sort((a, b) => a - b);
+}
+
+/**
+ * Catalog features Lattice cannot express, refused where the result would be wrong: a tcp
+ * service with several weighted versions would be split by pod count over its plain
+ * Service, not by the catalog's weights. Messages name the catalog, the service and the field.
+ */
+export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam"): string[] {
+  const out: string[] = [];
+  for (const s of services) {
+    const proxyPorts = [...signingProxyPorts(s, services).values()];
+    if (auth === "iam" && proxyPorts.includes(s.port)) {
+      const range = proxyPorts.length > 1 ? `ports ${proxyPorts[0]}-${proxyPorts[proxyPorts.length - 1]}` : `port ${proxyPorts[0]}`;
+      out.push(
+        `${where} services.${s.name}.port: ${s.port} is taken in its pods by a SigV4 signing proxy (${range}, one per Lattice dependency its env names), so the service could not start; use another port, or mesh.lattice.auth "none"`,
+      );
+    }
+    if (!carriedByLattice(s) && s.versions.length > 1) {
+      out.push(
+        `${where} services.${s.name}.versions: mesh.implementation "vpc-lattice" cannot split protocol "${s.protocol}" traffic by weight (Lattice carries TCP only as TLS passthrough), so the weights ${s.versions.map((v) => `${v.name}=${v.weight}`).join(", ")} would be ignored; keep one version of this service or use mesh.implementation "appmesh"`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Catalog features Lattice carries only more weakly: warned once per synth, never dropped
+ * silently. Each line names the service and the field.
+ */
+export function latticeWarnings(services: readonly ResolvedService[]): string[] {
+  const out: string[] = [];
+  for (const s of services) {
+    if (!carriedByLattice(s)) {
+      const callers = services.filter((c) => c.dependsOn.includes(s.name)).map((c) => c.name);
+      out.push(
+        `${s.namespace}/${s.name}.protocol: "${s.protocol}" is not carried by VPC Lattice; it keeps working over its plain Kubernetes Service ${s.name}.${s.namespace}.svc.cluster.local:${s.port}` +
+          (callers.length ? ` (callers: ${callers.join(", ")}), without IAM auth between services` : "") +
+          ".",
+      );
+    }
+    const unnamed = s.dependsOn.filter((d) => {
+      const dep = services.find((o) => o.name === d);
+      return dep && carriedByLattice(dep) && !Object.values(s.env).some((v) => v.includes(clusterHostname(dep)));
+    });
+    if (unnamed.length) {
+      out.push(
+        `${s.namespace}/${s.name}.dependsOn: no env value of ${s.name} names ${unnamed.map((d) => clusterHostname(services.find((o) => o.name === d)!)).join(", ")}, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service's env (it is rewritten to the Lattice name) or read it from the route's ${"application-networking.k8s.aws/lattice-assigned-domain-name"} annotation.`,
+      );
+    }
+    if (s.retryPolicy) {
+      const r = s.retryPolicy;
+      out.push(
+        `${s.namespace}/${s.name}.retryPolicy: VPC Lattice has no route retries or per-try timeout, so ${r.maxRetries} retries of ${r.perRetryTimeoutMs} ms on ${r.httpRetryEvents.join(", ")} are not applied; each request is tried once (Lattice's own request timeout applies), so callers should retry.`,
+      );
+    }
+    if (s.protocol === "grpc") {
+      out.push(
+        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxies do not sign: they must sign with the AWS SDK.`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Adds the refusals to the config's issues when the mesh is "vpc-lattice" (wired in config/schema/index.ts). */
+export function checkLattice(
+  config: {
+    readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode: string } };
+    readonly workloads: { readonly origin: { readonly label: string }; readonly app: ResolvedCatalog };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.mesh.implementation !== "vpc-lattice") return;
+  if (config.mesh.tls && config.mesh.tls.mode !== "off") {
+    // Mesh TLS is terminated by App Mesh's Envoy sidecars; without them the pods would get TLS they cannot speak.
+    ctx.addIssue({
+      code: "custom",
+      path: ["mesh", "tls", "mode"],
+      message: `"${config.mesh.tls.mode}" is TLS between App Mesh's Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)`,
+    });
+  }
+  const where = config.workloads.origin.label;
+  for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+}
+
+/**
+ * Mesh settings that the chosen implementation ignores, said rather than dropped silently:
+ * `mesh.controller.*` (App Mesh's controller and Envoy) under "vpc-lattice", and
+ * `mesh.lattice.*` under "appmesh". `defaults` are the schema's values for an empty section.
+ */
+export function ignoredMeshSettings(mesh: { readonly implementation: string; readonly controller: unknown; readonly lattice: unknown }, defaults: { readonly controller: unknown; readonly lattice: unknown }): string[] {
+  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(withoutTracingSwitch(mesh.controller), withoutTracingSwitch(defaults.controller))) {
+    return ['mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.'];
+  }
+  if (mesh.implementation === "appmesh" && !isDeepStrictEqual(mesh.lattice, defaults.lattice)) {
+    return ['mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.'];
+  }
+  return [];
+}
+
+/** `tracing.enabled` follows observability.traces.enabled (config/schema/observability.ts), so it is not an App Mesh-only choice. */
+function withoutTracingSwitch(controller: unknown): unknown {
+  const c = controller as { tracing?: Record<string, unknown> } | undefined;
+  if (!c?.tracing) return controller;
+  const { enabled: _enabled, ...tracing } = c.tracing;
+  return { ...c, tracing };
+}
