@@ -25,7 +25,10 @@ export function motoProviderOverride(services: readonly string[], endpointUrl: s
         skip_credentials_validation: true,
         skip_metadata_api_check: true,
         skip_region_validation: true,
-        skip_requesting_account_id: false,
+        // Without an account ID the S3 bucket's tags are read with GetBucketTagging; with one,
+        // provider 6.x asks S3 Control first, whose account-prefixed host cannot be pointed
+        // at 127.0.0.1. Data sources still ask moto's STS who the caller is.
+        skip_requesting_account_id: true,
         s3_use_path_style: true,
         // Fail fast on an API moto lacks instead of retrying for minutes.
         max_retries: 2,
