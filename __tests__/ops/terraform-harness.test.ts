@@ -503,6 +503,17 @@ describe("the second plan", () => {
     });
   });
 
+  it("explains a bucket's missing tags as moto's only when the state has none at all", () => {
+    const bucket = (before: Record<string, string>) => ({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_s3_bucket.state", "aws_s3_bucket", ["update"], { before: { tags_all: before }, after: { tags_all: { owner: "platform" } } }),
+      ],
+    });
+    expect(explainDifferences(planDifferences(bucket({})), MOTO_DRIFT)[0]?.explained).toBe(true);
+    expect(explainDifferences(planDifferences(bucket({ owner: "someone-else" })), MOTO_DRIFT)[0]?.explained).toBe(false);
+  });
+
   it("never explains a value known only after apply when nothing moto does caused it, nor a creation", () => {
     const alone = {
       format_version: "1.2",

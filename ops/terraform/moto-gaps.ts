@@ -62,6 +62,13 @@ export const MOTO_DRIFT: readonly MotoDrift[] = [
     reason: "moto's CreateNodegroup ignores updateConfig (only UpdateNodegroupConfig stores it), so the state has none",
     check: (before) => empty(before),
   },
+  ...(["tags", "tags_all"] as const).map((attribute) => ({
+    type: "aws_s3_bucket",
+    attribute,
+    reason:
+      "provider 6.x tags a bucket on create (CreateBucketConfiguration.Tags), which moto's CreateBucket ignores, so GetBucketTagging returns none",
+    check: (before: unknown) => empty(before),
+  })),
   {
     type: "aws_launch_template",
     attribute: "tag_specifications",
