@@ -10,7 +10,7 @@
  * 127.0.0.1, credentials are fake, AWS variables are stripped, and state is written only
  * under .scratch/terraform/<environment>/local-aws/state.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { servicesUsed } from "./aws-services";
 import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "./moto-gaps";
@@ -156,6 +156,8 @@ export async function localAwsApp(app: SynthesizedApp, plan: ProviderPlan, log: 
   const records: LocalAwsStack[] = [];
   const applied = new Set<string>();
   const rewrites: VersionRewrite[] = [];
+  // A fresh moto holds nothing: state left by an interrupted run would describe ghosts.
+  rmSync(join(SCRATCH, app.label, "local-aws", "state"), { recursive: true, force: true });
   const moto = await startMoto(PROJECT_ROOT, log);
   try {
     for (const stack of app.stacks) {
