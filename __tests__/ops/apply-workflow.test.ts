@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { ACKNOWLEDGEMENTS_FILE, gate, parseAcknowledgements, renderGate } from "../../ops/apply-gate";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES, loadFixture } from "./support/plans";
-import { PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
+import { NPX_TSX_STUB, PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
 
 interface Step {
   name?: string;
@@ -132,7 +132,7 @@ function applyStep(dir: string, env: Record<string, string>) {
   writeFileSync(script, step("Plan and apply each stack in dependency order").run ?? "");
   const result = runBash(["-e", script], {
     cwd: dir,
-    bin: stubBin({ terraform: TERRAFORM_STUB }),
+    bin: stubBin({ terraform: TERRAFORM_STUB, npx: NPX_TSX_STUB }),
     env: { CALLS: join(dir, "calls.log"), FIXTURES, PLATFORM_ENV: "prod", GITHUB_SHA: "0123456789abcdef0123", GITHUB_STEP_SUMMARY: join(dir, "summary.md"), TF_PLUGIN_CACHE_DIR: join(dir, "plugins"), STATEFUL: "", FAIL_APPLY: "", ...env },
   });
   const calls = existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n") : [];

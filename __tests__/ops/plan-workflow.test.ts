@@ -12,7 +12,7 @@ import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-
 import { parseManifest, stackOrder } from "../../ops/stack-order";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES } from "./support/plans";
-import { PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
+import { NPX_TSX_STUB, PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
 
 interface Step {
   name?: string;
@@ -154,7 +154,7 @@ function runStep(name: string, dir: string, bin: string, env: Record<string, str
 describe("plan workflow steps, run against stubs", () => {
   it("new environment: finds the stacks without state, plans with stand-ins, and the Kubernetes stacks wait for the cluster", () => {
     const dir = workspace();
-    const bin = stubBin({ terraform: TERRAFORM_STUB });
+    const bin = stubBin({ terraform: TERRAFORM_STUB, npx: NPX_TSX_STUB });
     const plugins = { TF_PLUGIN_CACHE_DIR: join(dir, "plugins") };
     const find = runStep("Find stacks not applied yet", dir, bin, plugins);
     expect(find.status).toBe(0);
@@ -207,7 +207,7 @@ describe("plan workflow steps, run against stubs", () => {
 
   it("stops when a stack is not synthesized with the S3 backend", () => {
     const dir = workspace("local");
-    const plan = runStep("Find stacks not applied yet", dir, stubBin({ terraform: TERRAFORM_STUB }), {
+    const plan = runStep("Find stacks not applied yet", dir, stubBin({ terraform: TERRAFORM_STUB, npx: NPX_TSX_STUB }), {
       TF_PLUGIN_CACHE_DIR: join(dir, "plugins"),
     });
     expect(plan.status).toBe(1);
@@ -222,7 +222,7 @@ if [ "$2" = --method ]; then cat > "$GH_BODY"; else echo "$GH_COMMENTS"; fi`;
   function postComment(existing: unknown[]) {
     const dir = tempDir("post-");
     writeFileSync(join(dir, "comment.md"), `${COMMENT_MARKER}\n## Terraform plan\n`);
-    const result = runStep("Post or update the comment", dir, stubBin({ gh: GH_STUB }), {
+    const result = runStep("Post or update the comment", dir, stubBin({ gh: GH_STUB, npx: NPX_TSX_STUB }), {
       GITHUB_REPOSITORY: "acme/platform",
       PR: "12",
       MARKER: COMMENT_MARKER,

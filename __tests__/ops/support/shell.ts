@@ -11,6 +11,15 @@ export function tempDir(prefix: string): string {
 }
 
 /** Writes executable stubs (name → bash body) into a fresh bin directory and returns it. */
+/**
+ * A stand-in for \`npx\` in workflow-step tests: \`npx tsx FILE ...\` runs as
+ * \`node --import tsx FILE ...\` (the same loader and script, one Node start-up instead of
+ * npx's and tsx's CLI's on top: about 0.2 s a call instead of 0.6 s); anything else goes to
+ * the real npx behind the stub folder on PATH.
+ */
+export const NPX_TSX_STUB = `if [ "$1" = tsx ]; then shift; exec node --import tsx "$@"; fi
+PATH="\${PATH#*:}" exec npx "$@"`;
+
 export function stubBin(stubs: Record<string, string>): string {
   const bin = tempDir("stub-bin-");
   for (const [name, body] of Object.entries(stubs)) {
