@@ -8,7 +8,7 @@ import { buildPlatform } from "../stacks/app";
 
 /**
  * One catalog-size measurement (scripts/bench.ts runs it in a child process per size):
- * all four stacks for a generated catalog of n services. It is compiled and run the way
+ * every stack for a generated catalog of n services. It is compiled and run the way
  * the app command runs main.ts (bin/compile.cjs: one bundle, code cache, no TypeScript
  * loader), and builds and synthesizes through the same buildPlatform; only the catalog
  * is generated. Prints one JSON line.

@@ -10,7 +10,7 @@ import * as path from "node:path";
  *     `cdktf synth` and `cdktf deploy` run), against `node -e "require('@cdktf/provider-aws')"`
  *     measured in the same run, interleaved, medians;
  *  2. `npm run synth`: the same through cdktf-cli, and what the CLI adds;
- *  3. catalog size: all four stacks for generated catalogs of 10, 100 and 500 services
+ *  3. catalog size: every stack for generated catalogs of 10, 100 and 500 services
  *     (scripts/bench-catalog.ts, compiled and run like main.ts), time per service;
  *  4. the test suite: `npm test` wall time and its slowest files.
  *
@@ -84,7 +84,7 @@ function defaultSynth(): void {
     RUNS,
   );
   const ratio = r.app.wall / r.providerRoot.wall;
-  console.log(`\n1. Default synth (dev, all four stacks), the app command of cdktf.json: \`${app}\`; median of ${RUNS}, interleaved`);
+  console.log(`\n1. Default synth (dev, every stack), the app command of cdktf.json: \`${app}\`; median of ${RUNS}, interleaved`);
   console.log(`   app command                                 ${sec(r.app.wall).padStart(8)} wall  ${sec(r.app.cpu).padStart(8)} CPU  ${mib(r.app.rssMiB).padStart(8)} peak`);
   console.log(`   node -e "require('@cdktf/provider-aws')"    ${sec(r.providerRoot.wall).padStart(8)} wall  ${sec(r.providerRoot.cpu).padStart(8)} CPU  ${mib(r.providerRoot.rssMiB).padStart(8)} peak`);
   console.log(`   ratio app / provider root: ${ratio.toFixed(2)} wall${r.app.cpu ? `, ${(r.app.cpu / r.providerRoot.cpu!).toFixed(2)} CPU` : ""}   (targets: ≤ 1.5 s wall, ≤ 0.35)`);
@@ -112,7 +112,7 @@ function cliSynth(): void {
 
 function catalogSizes(): void {
   const sizes = SIZES.length ? SIZES : [10, 100, 500];
-  console.log(`\n3. Catalog size: all four stacks for a generated catalog (scripts/bench-catalog.ts, compiled like main.ts), one run each`);
+  console.log(`\n3. Catalog size: every stack for a generated catalog (scripts/bench-catalog.ts, compiled like main.ts), one run each`);
   console.log("   services  process wall  process CPU  synth (in process)  per service  peak RSS  workloads resources  workloads cdk.tf.json");
   // Builds the bench bundle outside the timing.
   timed(process.execPath, [path.join(ROOT, "bin", "run.cjs"), "scripts/bench-catalog.ts"]);
