@@ -9,7 +9,7 @@ import type { MeshImplementation } from "../../config/schema/mesh";
  * - appmesh: the controller configures Envoy's X-Ray tracer and injects an X-Ray daemon
  *   container next to it; the daemon sends segments as the pod's own IRSA role, which
  *   therefore needs the X-Ray write actions below (they have no resource-level permissions).
- * - vpc-lattice (not on main yet; it falls back to NO_MESH_TRACING): VPC Lattice has no tracing. It
+ * - vpc-lattice (no entry, so NO_MESH_TRACING): VPC Lattice has no tracing. It
  *   forwards requests with their headers, so an application that propagates the X-Ray or
  *   W3C trace header keeps its trace across the hop, but Lattice itself emits no span. What
  *   it offers is access logs, through an AccessLogPolicy on the service network or service

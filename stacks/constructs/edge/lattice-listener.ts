@@ -15,8 +15,9 @@ export interface GatewayHttpsListener {
  * The HTTPS listener of a VPC Lattice Gateway that presents the edge's certificate: VPC
  * Lattice terminates TLS with it for the routes whose `hostnames` match its domain (the
  * controller reads the ARN from `tls.options`; Gateway API v1.5 accepts options instead of
- * certificateRefs). For the Lattice routing path (issue 11) to put on its Gateway; not used
- * by the ALB path.
+ * certificateRefs). Not used yet: the Lattice routing (stacks/routing/vpc-lattice.ts) serves
+ * plain-HTTP listeners between services and refuses mesh.tls; this is the listener that
+ * wiring TLS for Lattice would put on its Gateway (docs/encryption.md, section 3).
  */
 export function latticeHttpsListener(certificate: EdgeCertificateRef, name = "https"): GatewayHttpsListener {
   return { name, protocol: "HTTPS", port: 443, tls: { mode: "Terminate", options: { [LATTICE_CERTIFICATE_OPTION]: certificate.arn } } };
