@@ -14,7 +14,7 @@ import { configureKubernetesProviders } from "./constructs/kubernetes-providers"
 import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
 import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
-import { TABLE_ACTIONS } from "./constructs/table-access";
+import { tableStatements } from "./constructs/table-access";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
 import { publicIngressGroup, workloadTableName } from "./observability/names";
 import { tracingEnv, tracingStatements } from "./observability/tracing";
@@ -114,21 +114,7 @@ export class WorkloadsStack extends PlatformStack {
 
     let ingressHostname = "";
     for (const s of catalog.services) {
-      const statements: DataAwsIamPolicyDocumentStatement[] = [];
-      const tableEntries = Object.entries(s.tables);
-      tableEntries.forEach(([name, access]) => {
-        const arn = tables.get(name)!.arn;
-        statements.push({ sid: `Table${pascal(name)}${pascal(access)}`, actions: TABLE_ACTIONS[access], resources: [arn, `${arn}/index/*`] });
-      });
-      if (tableEntries.length && tableKey) {
-        const writes = tableEntries.some(([, a]) => a !== "read");
-        statements.push({
-          sid: "TableKeyThroughDynamoDbOnly",
-          actions: ["kms:Decrypt", "kms:DescribeKey", ...(writes ? ["kms:Encrypt", "kms:GenerateDataKey"] : [])],
-          resources: [tableKey.key.arn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`dynamodb.${region}.amazonaws.com`] }],
-        });
-      }
+      const statements: DataAwsIamPolicyDocumentStatement[] = tableStatements({ tables: s.tables, tableArn: (t) => tables.get(t)!.arn, keyArn: tableKey?.key.arn, region });
       statements.push(...rendered.sidecarStatements(s));
       statements.push(...tracingStatements(config));
 
@@ -168,8 +154,4 @@ export class WorkloadsStack extends PlatformStack {
     if (edge) edge.finish(this, ingressHostname);
     else publishNoEdge(this);
   }
-}
-
-function pascal(s: string): string {
-  return s.replace(/(^|[-_])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 }

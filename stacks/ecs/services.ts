@@ -15,7 +15,7 @@ import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
 import { WorkloadTable } from "../constructs/dynamodb-table";
 import { WorkloadRepository } from "../constructs/ecr-repository";
 import { PlatformKmsKey } from "../constructs/kms-key";
-import { TABLE_ACTIONS } from "../constructs/table-access";
+import { tableStatements } from "../constructs/table-access";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { EcsMicroservice } from "./ecs-service";
 import { PublicLoadBalancer } from "./load-balancer";
@@ -167,21 +167,7 @@ export class EcsServicesStack extends PlatformStack {
       const logGroup = new CloudwatchLogGroup(this, `logs-${s.name}`, { name: `${logPrefix}/${s.name}`, retentionInDays: config.ecs.logRetentionDays, kmsKeyId: logsKey.key.arn });
       logGroup.overrideLogicalId(`log-group-${s.name}`);
 
-      const statements: DataAwsIamPolicyDocumentStatement[] = [];
-      const tableEntries = Object.entries(s.tables);
-      for (const [name, access] of tableEntries) {
-        const arn = tables.get(name)!.arn;
-        statements.push({ sid: `Table${pascal(name)}${pascal(access)}`, actions: TABLE_ACTIONS[access], resources: [arn, `${arn}/index/*`] });
-      }
-      if (tableEntries.length && tableKey) {
-        const writes = tableEntries.some(([, a]) => a !== "read");
-        statements.push({
-          sid: "TableKeyThroughDynamoDbOnly",
-          actions: ["kms:Decrypt", "kms:DescribeKey", ...(writes ? ["kms:Encrypt", "kms:GenerateDataKey"] : [])],
-          resources: [tableKey.key.arn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`dynamodb.${region}.amazonaws.com`] }],
-        });
-      }
+      const statements: DataAwsIamPolicyDocumentStatement[] = tableStatements({ tables: s.tables, tableArn: (t) => tables.get(t)!.arn, keyArn: tableKey?.key.arn, region });
       const images = [s.image, ...s.versions.map((v) => v.image ?? s.image)];
       const imageRef = (image: ResolvedService["image"]) => ("ecr" in image ? `${repos.get(image.ecr)!.repositoryUrl}:${image.tag}` : image.external);
       const dependsOn: ITerraformDependable[] = [...(alb?.rules.has(s.name) ? [alb.rules.get(s.name)!] : []), ...s.dependsOn.flatMap((c) => [...built.get(c)!.services.values()])];
@@ -241,8 +227,4 @@ function dependencyOrder(services: readonly ResolvedService[]): ResolvedService[
   };
   services.forEach(visit);
   return out;
-}
-
-function pascal(s: string): string {
-  return s.replace(/(^|[-_])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
 }
