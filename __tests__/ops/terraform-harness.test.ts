@@ -24,7 +24,7 @@ import {
   type StackDocument,
 } from "../../ops/terraform/stack-copy";
 import { terraformEnv } from "../../ops/terraform/terraform";
-import { summarize, summaryLine } from "../../ops/terraform/test-terraform";
+import { ENVIRONMENTS, summarize, summaryLine } from "../../ops/terraform/test-terraform";
 import { unavailableVerdict, validationOk, type EnvironmentValidation } from "../../ops/terraform/validate";
 import {
   CONSEQUENCE,
@@ -37,8 +37,11 @@ import {
   referenceGraph,
   validateVerdict,
 } from "../../ops/terraform/verdict";
-import { describeRewrites } from "../../ops/terraform/workspace";
+import { describeRewrites, environmentLabel } from "../../ops/terraform/workspace";
+import { loadConfig } from "../../config/load";
+import ecsConfig from "../../config/environments/ecs";
 import prodConfig from "../../config/environments/prod";
+import karpenterConfig from "../../ops/terraform/environments/karpenter";
 import { synthPlatform, withDev, type Synthesized } from "../support/synth";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
@@ -199,12 +202,17 @@ describe("the local-AWS provider override", () => {
     }
   });
 
-  it("covers the AWS resources of optional features too (Karpenter's queue, rules and roles)", () => {
-    const karpenter = synthPlatform(withDev({ cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as never));
+  it("covers the AWS resources of optional features too (Karpenter's queue, rules and roles; the ECS stacks)", () => {
+    const karpenter = synthPlatform(karpenterConfig);
     const cluster = doc("cluster", karpenter);
     expect(Object.keys(cluster.resource!)).toEqual(expect.arrayContaining(["aws_sqs_queue", "aws_cloudwatch_event_rule"]));
     expect(servicesUsed(cluster)).toEqual(expect.arrayContaining(["events", "sqs"]));
-    for (const name of Object.keys(karpenter.manifest.stacks)) expect(() => servicesUsed(doc(name, karpenter)), name).not.toThrow();
+    const ecs = synthPlatform(ecsConfig);
+    expect(Object.keys(ecs.manifest.stacks).sort()).toEqual(["ecs-cluster", "ecs-services", "network"]);
+    expect(servicesUsed(doc("ecs-services", ecs))).toEqual(expect.arrayContaining(["appautoscaling", "ecs", "elbv2"]));
+    for (const s of [karpenter, ecs]) {
+      for (const name of Object.keys(s.manifest.stacks)) expect(() => servicesUsed(doc(name, s)), name).not.toThrow();
+    }
   });
 
   it("stops on a type it does not know, naming the file to extend", () => {
@@ -560,5 +568,16 @@ describe("CI's figures", () => {
     expect(summaryLine(summary)).toBe(
       "Terraform: 1 stacks valid, 0 invalid, 1 not validated here (provider unavailable: dev/mesh); local AWS: 50 resources applied, 50 destroyed, 1 left out, 0 second-plan changes (0 expected), 1 explained as moto's",
     );
+  });
+});
+
+describe("what npm run test:terraform covers", () => {
+  it("runs dev, prod, the ECS environment and dev with Karpenter, each in its own folder", () => {
+    const labels = ENVIRONMENTS.map((e) => environmentLabel(e));
+    expect(labels).toEqual(["dev", "prod", "ecs", "config-karpenter"]);
+    const configs = ENVIRONMENTS.map((e) => loadConfig(e).config);
+    expect(configs.map((c) => c.platform.environment)).toEqual(["dev", "prod", "ecs", "karpenter"]);
+    expect(configs[2]!.platform.orchestrator).toBe("ecs");
+    expect(configs[3]!.cluster.autoscaling).toBe("karpenter");
   });
 });
