@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { endpointFor, servicesUsed } from "../../ops/terraform/aws-services";
 import { describeDifference, localAwsCandidate } from "../../ops/terraform/local-aws";
-import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
+import { MOTO_DRIFT, MOTO_MISSING_ATTRIBUTES, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
 import { motoProviderOverride } from "../../ops/terraform/moto-override";
 import { freePort } from "../../ops/terraform/moto-server";
 import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, MIRROR_ENV, scanMirror, terraformPlatform } from "../../ops/terraform/providers";
@@ -149,6 +149,20 @@ describe("resources moto lacks", () => {
     // Everything else of the stack is still there.
     expect(Object.keys(copy.resource!.aws_eks_node_group!)).toEqual(Object.keys(doc("cluster").resource!.aws_eks_node_group!));
     expect(Object.keys(copy.output!)).toEqual(Object.keys(doc("cluster").output!));
+  });
+
+  it("leaves out Karpenter's tag on the cluster security group, which moto's EKS never creates, and keeps the rest", () => {
+    const cluster = doc("cluster", synthPlatform(karpenterConfig));
+    const { doc: copy, leftOut } = leaveOut(cluster, MOTO_UNSUPPORTED, MOTO_MISSING_ATTRIBUTES);
+    const tag = leftOut.find((l) => l.address.startsWith("aws_ec2_tag."));
+    expect(tag?.reason).toMatch(/^reads aws_eks_cluster\.vpc_config\[0\]\.cluster_security_group_id, which the local AWS leaves empty: moto's CreateCluster/);
+    expect(copy.resource!.aws_ec2_tag).toBeUndefined();
+    // The queue, rules and roles are applied; the output of the same attribute stays.
+    expect(Object.keys(copy.resource!.aws_sqs_queue!)).toEqual(Object.keys(cluster.resource!.aws_sqs_queue!));
+    expect(Object.keys(copy.resource!.aws_cloudwatch_event_rule!)).toEqual(Object.keys(cluster.resource!.aws_cloudwatch_event_rule!));
+    expect(copy.output!.cluster_security_group_id).toEqual(cluster.output!.cluster_security_group_id);
+    // dev's cluster stack does not tag that group: nothing more is left out there.
+    expect(leaveOut(doc("cluster"), MOTO_UNSUPPORTED, MOTO_MISSING_ATTRIBUTES).leftOut).toEqual(leaveOut(doc("cluster"), MOTO_UNSUPPORTED).leftOut);
   });
 
   it("leaves nothing out of the network stack", () => {

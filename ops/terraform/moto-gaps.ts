@@ -7,6 +7,7 @@
  * API that is missing). A second-plan difference goes here only once it is shown to come
  * from moto (what moto returns that AWS does not); anything else is a bug to fix in the stack.
  */
+import type { MissingAttribute } from "./stack-copy";
 
 /** Resource types the harness leaves out of an apply, with the reason. */
 export const MOTO_UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -15,6 +16,20 @@ export const MOTO_UNSUPPORTED: Readonly<Record<string, string>> = {
   aws_eks_access_entry: "moto's EKS has no access-entry API (CreateAccessEntry)",
   aws_eks_access_policy_association: "moto's EKS has no access-entry API (AssociateAccessPolicy)",
 };
+
+/**
+ * Attributes moto leaves empty where AWS fills them in. A resource that reads one (e.g. to
+ * tag it) would send moto an empty ID, so it is left out of the apply with the reason, and
+ * so is whatever refers to it; the rest of the stack is applied.
+ */
+export const MOTO_MISSING_ATTRIBUTES: readonly MissingAttribute[] = [
+  {
+    type: "aws_eks_cluster",
+    attribute: "vpc_config[0].cluster_security_group_id",
+    reason:
+      "moto's CreateCluster stores resourcesVpcConfig as sent and creates no cluster security group, so DescribeCluster returns no clusterSecurityGroupId",
+  },
+];
 
 /** A second-plan difference shown to come from moto, not from the stack. */
 export interface MotoDrift {
