@@ -15,6 +15,8 @@ export const MOTO_UNSUPPORTED: Readonly<Record<string, string>> = {
     "moto's EKS implements clusters, node groups, Fargate profiles and tags only: no CreateAddon/DescribeAddon",
   aws_eks_access_entry: "moto's EKS has no access-entry API (CreateAccessEntry)",
   aws_eks_access_policy_association: "moto's EKS has no access-entry API (AssociateAccessPolicy)",
+  aws_appautoscaling_target:
+    "moto's Application Auto Scaling has no ListTagsForResource (it answers 500), which the provider calls to read every scalable target",
 };
 
 /**
@@ -84,6 +86,13 @@ export const MOTO_DRIFT: readonly MotoDrift[] = [
       "provider 6.x tags a bucket on create (CreateBucketConfiguration.Tags), which moto's CreateBucket ignores, so GetBucketTagging returns none",
     check: (before: unknown) => empty(before),
   })),
+  {
+    type: "aws_ecs_service",
+    attribute: "capacity_provider_strategy",
+    reason:
+      "moto's CreateService ignores capacityProviderStrategy and DescribeServices returns none, so the state has none",
+    check: (before) => empty(before),
+  },
   {
     type: "aws_launch_template",
     attribute: "tag_specifications",
