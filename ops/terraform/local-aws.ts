@@ -149,6 +149,7 @@ async function destroyStack(app: SynthesizedApp, record: LocalAwsStack, plan: Pr
     record.details = [record.details, failedRun("destroy", run)].filter(Boolean).join("\n");
   }
   log(`  ${record.stack}: destroyed ${record.destroyed} resources${after > 0 ? `, ${after} LEFT` : ""}`);
+  if (run.code !== 0) log(failedRun("destroy", run));
 }
 
 /** Applies, re-plans and destroys every AWS-only stack of a synthesized app against moto. */

@@ -86,13 +86,44 @@ export const MOTO_DRIFT: readonly MotoDrift[] = [
       "provider 6.x tags a bucket on create (CreateBucketConfiguration.Tags), which moto's CreateBucket ignores, so GetBucketTagging returns none",
     check: (before: unknown) => empty(before),
   })),
+  // moto's CreateService reads only cluster, name, task definition, count, load balancers,
+  // scheduling, tags, deployment controller, launch type, network, registries, platform
+  // version, propagateTags and role: everything else is dropped, and DescribeServices
+  // returns it empty.
+  ...(["capacity_provider_strategy", "service_connect_configuration"] as const).map((attribute) => ({
+    type: "aws_ecs_service",
+    attribute,
+    reason: `moto's CreateService ignores ${attribute === "capacity_provider_strategy" ? "capacityProviderStrategy" : "serviceConnectConfiguration"} and DescribeServices returns none, so the state has none`,
+    check: (before: unknown) => empty(before),
+  })),
   {
     type: "aws_ecs_service",
-    attribute: "capacity_provider_strategy",
-    reason:
-      "moto's CreateService ignores capacityProviderStrategy and DescribeServices returns none, so the state has none",
-    check: (before) => empty(before),
+    attribute: "enable_ecs_managed_tags",
+    reason: "moto's CreateService ignores enableECSManagedTags, so DescribeServices says false",
+    check: (before, after) => before === false && after === true,
   },
+  {
+    type: "aws_ecs_service",
+    attribute: "health_check_grace_period_seconds",
+    reason: "moto's CreateService ignores healthCheckGracePeriodSeconds, so DescribeServices says 0",
+    check: (before) => before === 0 || before === null,
+  },
+  ...(["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"] as const).flatMap((type) => [
+    {
+      type,
+      attribute: "description",
+      reason:
+        "moto keeps a rule's Description only for CIDR rules (its ip_range); for a rule that references a security group DescribeSecurityGroupRules returns none",
+      check: (before: unknown) => empty(before),
+    },
+    {
+      type,
+      attribute: "referenced_security_group_id",
+      reason:
+        "moto returns the referenced group with its owner (UserId); the provider writes owner/group-id when the owner is not its own account ID, which it does not know here because the override skips the account-ID lookup (against AWS it does, and writes the group ID alone)",
+      check: (before: unknown, after: unknown) => typeof after === "string" && before === `123456789012/${after}`,
+    },
+  ]),
   {
     type: "aws_launch_template",
     attribute: "tag_specifications",
