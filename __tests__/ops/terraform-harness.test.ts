@@ -585,6 +585,19 @@ describe("CI's figures", () => {
   });
 });
 
+describe("the ECS teardown", () => {
+  it("force-deletes the scale-in protected EC2 capacity group in the copy only, with an apply first", () => {
+    const cluster = synthPlatform(ecsConfig).stack("ecs-cluster") as StackDocument;
+    const group = Object.keys(cluster.resource!.aws_autoscaling_group!)[0]!;
+    expect(cluster.resource!.aws_autoscaling_group![group]).toMatchObject({ protect_from_scale_in: true });
+    expect(cluster.resource!.aws_autoscaling_group![group]!.force_delete).toBeUndefined();
+    const { doc: copy, lifted, needsApply } = liftProtection(cluster);
+    expect(copy.resource!.aws_autoscaling_group![group]!.force_delete).toBe(true);
+    expect(lifted).toEqual([expect.stringMatching(new RegExp(`^aws_autoscaling_group\\.${group} \\(force_delete: moto never terminates`))]);
+    expect(needsApply).toBe(true);
+  });
+});
+
 describe("what npm run test:terraform covers", () => {
   it("runs dev, prod, the ECS environment and dev with Karpenter, each in its own folder", () => {
     const labels = ENVIRONMENTS.map((e) => environmentLabel(e));

@@ -255,6 +255,14 @@ export function liftProtection(doc: StackDocument): { doc: StackDocument; lifted
           needsApply = true;
         }
       }
+      // The provider drains a group by sizing it to 0 and then lifting its instances'
+      // scale-in protection; moto scales in once, skips the still-protected instances and
+      // never looks again, so the drain waits out its 10 minutes. AWS does terminate them.
+      if (type === "aws_autoscaling_group" && block.protect_from_scale_in === true && block.force_delete !== true) {
+        block.force_delete = true;
+        lifted.push(`${type}.${name} (force_delete: moto never terminates instances whose scale-in protection is lifted after the drain began)`);
+        needsApply = true;
+      }
     }
   }
   return { doc: out, lifted, needsApply };
