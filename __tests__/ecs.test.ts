@@ -354,7 +354,7 @@ describe("ecs-services stack: services, networking, scaling", () => {
     // capacity_provider_strategy is being updated" (found by npm run test:terraform).
     const spot = ecs({ ecs: { capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }] } });
     for (const s of [reference, spot]) {
-      for (const svc of Object.values(s.stack("ecs-services").resource.aws_ecs_service as Record<string, { force_new_deployment?: boolean }>)) {
+      for (const svc of Object.values(s.stack("ecs-services").resource!.aws_ecs_service as Record<string, { force_new_deployment?: boolean }>)) {
         expect(svc.force_new_deployment).toBe(true);
       }
     }

@@ -42,7 +42,7 @@ import { loadConfig } from "../../config/load";
 import ecsConfig from "../../config/environments/ecs";
 import prodConfig from "../../config/environments/prod";
 import karpenterConfig from "../../ops/terraform/environments/karpenter";
-import { synthPlatform, withDev, type Synthesized } from "../support/synth";
+import { synthPlatform, type Synthesized } from "../support/synth";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 const LABEL = AWS_SNAPSHOT.label;
