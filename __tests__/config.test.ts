@@ -109,8 +109,8 @@ describe("refused configs name the field, the problem and what is allowed", () =
 });
 
 describe("environment selection", () => {
-  it("ships dev and prod environments", () => {
-    expect(availableEnvironments()).toEqual(expect.arrayContaining(["dev", "prod"]));
+  it("ships dev, prod and ecs environments", () => {
+    expect(availableEnvironments()).toEqual(expect.arrayContaining(["dev", "ecs", "prod"]));
   });
 
   it("defaults to dev and picks another with PLATFORM_ENV", () => {

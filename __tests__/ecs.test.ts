@@ -349,6 +349,17 @@ describe("ecs-services stack: services, networking, scaling", () => {
     expect(svc.network_configuration.assign_public_ip).toBe(false);
   });
 
+  it("a changed capacity provider strategy can be planned: every service starts a new deployment on update", () => {
+    // Without it the AWS provider's plan fails: "force_new_deployment should be true when
+    // capacity_provider_strategy is being updated" (found by npm run test:terraform).
+    const spot = ecs({ ecs: { capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }] } });
+    for (const s of [reference, spot]) {
+      for (const svc of Object.values(s.stack("ecs-services").resource!.aws_ecs_service as Record<string, { force_new_deployment?: boolean }>)) {
+        expect(svc.force_new_deployment).toBe(true);
+      }
+    }
+  });
+
   it("Service Connect under the names callers use on EKS; canary versions under their own names", () => {
     const sc = (s: Synthesized, id: string) => s.resource("ecs-services", "aws_ecs_service", id).service_connect_configuration;
     expect(sc(reference, "service-service-user-v1").service).toEqual([{ port_name: "app", discovery_name: "service-user", client_alias: { port: 8080, dns_name: "service-user.apiuser.svc.cluster.local" } }]);

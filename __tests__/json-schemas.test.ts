@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { CATALOGS } from "../apps";
 import { readStructuredFile } from "../config/source-file";
 import devConfig from "../config/environments/dev";
+import ecsConfig from "../config/environments/ecs";
 import prodConfig from "../config/environments/prod";
 import { generateJsonSchemas, REGENERATE_COMMAND, staleJsonSchemas } from "../scripts/json-schemas";
 
@@ -43,7 +44,7 @@ describe("generated JSON Schemas", () => {
   });
 
   it("accept the shipped environments and catalogs, and a file that names its schema", () => {
-    for (const env of [devConfig, prodConfig]) expect(configSchema(env), JSON.stringify(configSchema.errors)).toBe(true);
+    for (const env of [devConfig, prodConfig, ecsConfig]) expect(configSchema(env), JSON.stringify(configSchema.errors)).toBe(true);
     expect(configSchema({ $schema: "../schemas/platform-config.schema.json", workloads: { catalog: "teams/shop.yaml" } })).toBe(true);
     for (const c of Object.values(CATALOGS)) expect(catalogSchema(JSON.parse(JSON.stringify(c))), JSON.stringify(catalogSchema.errors)).toBe(true);
     const yaml = readStructuredFile(path.join(ROOT, "apps", "reference.yaml"));

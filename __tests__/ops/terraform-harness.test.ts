@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { endpointFor, servicesUsed } from "../../ops/terraform/aws-services";
 import { describeDifference, localAwsCandidate } from "../../ops/terraform/local-aws";
-import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
+import { MOTO_DRIFT, MOTO_MISSING_ATTRIBUTES, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
 import { motoProviderOverride } from "../../ops/terraform/moto-override";
 import { freePort } from "../../ops/terraform/moto-server";
 import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, MIRROR_ENV, scanMirror, terraformPlatform } from "../../ops/terraform/providers";
@@ -24,7 +24,7 @@ import {
   type StackDocument,
 } from "../../ops/terraform/stack-copy";
 import { terraformEnv } from "../../ops/terraform/terraform";
-import { summarize, summaryLine } from "../../ops/terraform/test-terraform";
+import { ENVIRONMENTS, summarize, summaryLine } from "../../ops/terraform/test-terraform";
 import { unavailableVerdict, validationOk, type EnvironmentValidation } from "../../ops/terraform/validate";
 import {
   CONSEQUENCE,
@@ -37,9 +37,12 @@ import {
   referenceGraph,
   validateVerdict,
 } from "../../ops/terraform/verdict";
-import { describeRewrites } from "../../ops/terraform/workspace";
+import { describeRewrites, environmentLabel } from "../../ops/terraform/workspace";
+import { loadConfig } from "../../config/load";
+import ecsConfig from "../../config/environments/ecs";
 import prodConfig from "../../config/environments/prod";
-import { synthPlatform, withDev, type Synthesized } from "../support/synth";
+import karpenterConfig from "../../ops/terraform/environments/karpenter";
+import { synthPlatform, type Synthesized } from "../support/synth";
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 const LABEL = AWS_SNAPSHOT.label;
@@ -148,6 +151,20 @@ describe("resources moto lacks", () => {
     expect(Object.keys(copy.output!)).toEqual(Object.keys(doc("cluster").output!));
   });
 
+  it("leaves out Karpenter's tag on the cluster security group, which moto's EKS never creates, and keeps the rest", () => {
+    const cluster = doc("cluster", synthPlatform(karpenterConfig));
+    const { doc: copy, leftOut } = leaveOut(cluster, MOTO_UNSUPPORTED, MOTO_MISSING_ATTRIBUTES);
+    const tag = leftOut.find((l) => l.address.startsWith("aws_ec2_tag."));
+    expect(tag?.reason).toMatch(/^reads aws_eks_cluster\.vpc_config\[0\]\.cluster_security_group_id, which the local AWS leaves empty: moto's CreateCluster/);
+    expect(copy.resource!.aws_ec2_tag).toBeUndefined();
+    // The queue, rules and roles are applied; the output of the same attribute stays.
+    expect(Object.keys(copy.resource!.aws_sqs_queue!)).toEqual(Object.keys(cluster.resource!.aws_sqs_queue!));
+    expect(Object.keys(copy.resource!.aws_cloudwatch_event_rule!)).toEqual(Object.keys(cluster.resource!.aws_cloudwatch_event_rule!));
+    expect(copy.output!.cluster_security_group_id).toEqual(cluster.output!.cluster_security_group_id);
+    // dev's cluster stack does not tag that group: nothing more is left out there.
+    expect(leaveOut(doc("cluster"), MOTO_UNSUPPORTED, MOTO_MISSING_ATTRIBUTES).leftOut).toEqual(leaveOut(doc("cluster"), MOTO_UNSUPPORTED).leftOut);
+  });
+
   it("leaves nothing out of the network stack", () => {
     expect(leaveOut(doc("network"), MOTO_UNSUPPORTED).leftOut).toEqual([]);
   });
@@ -199,12 +216,17 @@ describe("the local-AWS provider override", () => {
     }
   });
 
-  it("covers the AWS resources of optional features too (Karpenter's queue, rules and roles)", () => {
-    const karpenter = synthPlatform(withDev({ cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as never));
+  it("covers the AWS resources of optional features too (Karpenter's queue, rules and roles; the ECS stacks)", () => {
+    const karpenter = synthPlatform(karpenterConfig);
     const cluster = doc("cluster", karpenter);
     expect(Object.keys(cluster.resource!)).toEqual(expect.arrayContaining(["aws_sqs_queue", "aws_cloudwatch_event_rule"]));
     expect(servicesUsed(cluster)).toEqual(expect.arrayContaining(["events", "sqs"]));
-    for (const name of Object.keys(karpenter.manifest.stacks)) expect(() => servicesUsed(doc(name, karpenter)), name).not.toThrow();
+    const ecs = synthPlatform(ecsConfig);
+    expect(Object.keys(ecs.manifest.stacks).sort()).toEqual(["ecs-cluster", "ecs-services", "network"]);
+    expect(servicesUsed(doc("ecs-services", ecs))).toEqual(expect.arrayContaining(["appautoscaling", "ecs", "elbv2"]));
+    for (const s of [karpenter, ecs]) {
+      for (const name of Object.keys(s.manifest.stacks)) expect(() => servicesUsed(doc(name, s)), name).not.toThrow();
+    }
   });
 
   it("stops on a type it does not know, naming the file to extend", () => {
@@ -560,5 +582,29 @@ describe("CI's figures", () => {
     expect(summaryLine(summary)).toBe(
       "Terraform: 1 stacks valid, 0 invalid, 1 not validated here (provider unavailable: dev/mesh); local AWS: 50 resources applied, 50 destroyed, 1 left out, 0 second-plan changes (0 expected), 1 explained as moto's",
     );
+  });
+});
+
+describe("the ECS teardown", () => {
+  it("force-deletes the scale-in protected EC2 capacity group in the copy only, with an apply first", () => {
+    const cluster = synthPlatform(ecsConfig).stack("ecs-cluster") as StackDocument;
+    const group = Object.keys(cluster.resource!.aws_autoscaling_group!)[0]!;
+    expect(cluster.resource!.aws_autoscaling_group![group]).toMatchObject({ protect_from_scale_in: true });
+    expect(cluster.resource!.aws_autoscaling_group![group]!.force_delete).toBeUndefined();
+    const { doc: copy, lifted, needsApply } = liftProtection(cluster);
+    expect(copy.resource!.aws_autoscaling_group![group]!.force_delete).toBe(true);
+    expect(lifted).toEqual([expect.stringMatching(new RegExp(`^aws_autoscaling_group\\.${group} \\(force_delete: moto never terminates`))]);
+    expect(needsApply).toBe(true);
+  });
+});
+
+describe("what npm run test:terraform covers", () => {
+  it("runs dev, prod, the ECS environment and dev with Karpenter, each in its own folder", () => {
+    const labels = ENVIRONMENTS.map((e) => environmentLabel(e));
+    expect(labels).toEqual(["dev", "prod", "ecs", "config-karpenter"]);
+    const configs = ENVIRONMENTS.map((e) => loadConfig(e).config);
+    expect(configs.map((c) => c.platform.environment)).toEqual(["dev", "prod", "ecs", "karpenter"]);
+    expect(configs[2]!.platform.orchestrator).toBe("ecs");
+    expect(configs[3]!.cluster.autoscaling).toBe("karpenter");
   });
 });

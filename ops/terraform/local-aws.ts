@@ -13,7 +13,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { servicesUsed } from "./aws-services";
-import { MOTO_DRIFT, MOTO_UNSUPPORTED } from "./moto-gaps";
+import { MOTO_DRIFT, MOTO_MISSING_ATTRIBUTES, MOTO_UNSUPPORTED } from "./moto-gaps";
 import { motoProviderOverride, OVERRIDE_FILE } from "./moto-override";
 import { startMoto, type MotoServer } from "./moto-server";
 import { findMirror } from "./providers";
@@ -83,7 +83,7 @@ async function applyStack(
 ): Promise<LocalAwsStack> {
   const result: LocalAwsStack = { stack, status: "passed", reason: "", leftOut: [], applyOk: false, applied: 0, destroyed: 0, differences: [], details: "" };
   const synthesized = app.readDocument(stack);
-  const { doc: supported, leftOut } = leaveOut(synthesized, MOTO_UNSUPPORTED);
+  const { doc: supported, leftOut } = leaveOut(synthesized, MOTO_UNSUPPORTED, MOTO_MISSING_ATTRIBUTES);
   result.leftOut = leftOut;
   const doc = localizeState(supported, stack, STATE_DIR_FROM_COPY);
   const dir = join(SCRATCH, app.label, "local-aws", stack);
@@ -149,6 +149,7 @@ async function destroyStack(app: SynthesizedApp, record: LocalAwsStack, plan: Pr
     record.details = [record.details, failedRun("destroy", run)].filter(Boolean).join("\n");
   }
   log(`  ${record.stack}: destroyed ${record.destroyed} resources${after > 0 ? `, ${after} LEFT` : ""}`);
+  if (run.code !== 0) log(failedRun("destroy", run));
 }
 
 /** Applies, re-plans and destroys every AWS-only stack of a synthesized app against moto. */

@@ -7,6 +7,7 @@
  * API that is missing). A second-plan difference goes here only once it is shown to come
  * from moto (what moto returns that AWS does not); anything else is a bug to fix in the stack.
  */
+import type { MissingAttribute } from "./stack-copy";
 
 /** Resource types the harness leaves out of an apply, with the reason. */
 export const MOTO_UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -14,7 +15,23 @@ export const MOTO_UNSUPPORTED: Readonly<Record<string, string>> = {
     "moto's EKS implements clusters, node groups, Fargate profiles and tags only: no CreateAddon/DescribeAddon",
   aws_eks_access_entry: "moto's EKS has no access-entry API (CreateAccessEntry)",
   aws_eks_access_policy_association: "moto's EKS has no access-entry API (AssociateAccessPolicy)",
+  aws_appautoscaling_target:
+    "moto's Application Auto Scaling has no ListTagsForResource (it answers 500), which the provider calls to read every scalable target",
 };
+
+/**
+ * Attributes moto leaves empty where AWS fills them in. A resource that reads one (e.g. to
+ * tag it) would send moto an empty ID, so it is left out of the apply with the reason, and
+ * so is whatever refers to it; the rest of the stack is applied.
+ */
+export const MOTO_MISSING_ATTRIBUTES: readonly MissingAttribute[] = [
+  {
+    type: "aws_eks_cluster",
+    attribute: "vpc_config[0].cluster_security_group_id",
+    reason:
+      "moto's CreateCluster stores resourcesVpcConfig as sent and creates no cluster security group, so DescribeCluster returns no clusterSecurityGroupId",
+  },
+];
 
 /** A second-plan difference shown to come from moto, not from the stack. */
 export interface MotoDrift {
@@ -69,6 +86,44 @@ export const MOTO_DRIFT: readonly MotoDrift[] = [
       "provider 6.x tags a bucket on create (CreateBucketConfiguration.Tags), which moto's CreateBucket ignores, so GetBucketTagging returns none",
     check: (before: unknown) => empty(before),
   })),
+  // moto's CreateService reads only cluster, name, task definition, count, load balancers,
+  // scheduling, tags, deployment controller, launch type, network, registries, platform
+  // version, propagateTags and role: everything else is dropped, and DescribeServices
+  // returns it empty.
+  ...(["capacity_provider_strategy", "service_connect_configuration"] as const).map((attribute) => ({
+    type: "aws_ecs_service",
+    attribute,
+    reason: `moto's CreateService ignores ${attribute === "capacity_provider_strategy" ? "capacityProviderStrategy" : "serviceConnectConfiguration"} and DescribeServices returns none, so the state has none`,
+    check: (before: unknown) => empty(before),
+  })),
+  {
+    type: "aws_ecs_service",
+    attribute: "enable_ecs_managed_tags",
+    reason: "moto's CreateService ignores enableECSManagedTags, so DescribeServices says false",
+    check: (before, after) => before === false && after === true,
+  },
+  {
+    type: "aws_ecs_service",
+    attribute: "health_check_grace_period_seconds",
+    reason: "moto's CreateService ignores healthCheckGracePeriodSeconds, so DescribeServices says 0",
+    check: (before) => before === 0 || before === null,
+  },
+  ...(["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"] as const).flatMap((type) => [
+    {
+      type,
+      attribute: "description",
+      reason:
+        "moto keeps a rule's Description only for CIDR rules (its ip_range); for a rule that references a security group DescribeSecurityGroupRules returns none",
+      check: (before: unknown) => empty(before),
+    },
+    {
+      type,
+      attribute: "referenced_security_group_id",
+      reason:
+        "moto returns the referenced group with its owner (UserId); the provider writes owner/group-id when the owner is not its own account ID, which it does not know here because the override skips the account-ID lookup (against AWS it does, and writes the group ID alone)",
+      check: (before: unknown, after: unknown) => typeof after === "string" && before === `123456789012/${after}`,
+    },
+  ]),
   {
     type: "aws_launch_template",
     attribute: "tag_specifications",

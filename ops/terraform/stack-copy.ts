@@ -135,14 +135,26 @@ function refersTo(value: unknown, address: string): boolean {
   return pattern.test(JSON.stringify(rest));
 }
 
+/** An attribute the local AWS leaves empty although AWS fills it in (see moto-gaps.ts). */
+export interface MissingAttribute {
+  /** Resource type: `aws_eks_cluster`. */
+  readonly type: string;
+  /** Attribute path as written in a reference: `vpc_config[0].cluster_security_group_id`. */
+  readonly attribute: string;
+  readonly reason: string;
+}
+
 /**
- * Removes every resource of the given types, then everything that refers to a removed
- * resource (resources, data sources, outputs), until nothing left refers to one. depends_on
- * entries naming a removed resource are dropped: they only ordered the apply.
+ * Removes every resource of the given types, and every resource or data source that reads
+ * one of the missing attributes, then everything that refers to a removed resource
+ * (resources, data sources, outputs), until nothing left refers to one. depends_on
+ * entries naming a removed resource are dropped: they only ordered the apply. Outputs that
+ * read a missing attribute stay: an empty output breaks nothing here.
  */
 export function leaveOut(
   doc: StackDocument,
   unsupported: Readonly<Record<string, string>>,
+  missing: readonly MissingAttribute[] = [],
 ): { doc: StackDocument; leftOut: LeftOut[] } {
   const out = clone(doc);
   const leftOut: LeftOut[] = [];
@@ -157,6 +169,21 @@ export function leaveOut(
     if (reason === undefined) continue;
     for (const name of Object.keys(blocks)) remove(`${type}.${name}`, reason);
     delete out.resource![type];
+  }
+
+  for (const m of missing) {
+    const reads = new RegExp(`(?<![\\w.-])${escapeRegExp(m.type)}\\.[\\w-]+\\.${escapeRegExp(m.attribute)}(?![\\w-])`);
+    for (const [section, prefix] of [[out.resource, ""], [out.data, "data."]] as const) {
+      for (const [type, blocks] of Object.entries(section ?? {})) {
+        for (const [name, block] of Object.entries(blocks)) {
+          const { depends_on: _ignored, ...rest } = (block ?? {}) as Record<string, unknown>;
+          if (!reads.test(JSON.stringify(rest))) continue;
+          remove(`${prefix}${type}.${name}`, `reads ${m.type}.${m.attribute}, which the local AWS leaves empty: ${m.reason}`);
+          delete blocks[name];
+          if (Object.keys(blocks).length === 0) delete section![type];
+        }
+      }
+    }
   }
 
   // Dependants, to a fixpoint: each pass may remove what refers to the last pass's removals.
@@ -227,6 +254,14 @@ export function liftProtection(doc: StackDocument): { doc: StackDocument; lifted
           lifted.push(`${type}.${name} (${arg})`);
           needsApply = true;
         }
+      }
+      // The provider drains a group by sizing it to 0 and then lifting its instances'
+      // scale-in protection; moto scales in once, skips the still-protected instances and
+      // never looks again, so the drain waits out its 10 minutes. AWS does terminate them.
+      if (type === "aws_autoscaling_group" && block.protect_from_scale_in === true && block.force_delete !== true) {
+        block.force_delete = true;
+        lifted.push(`${type}.${name} (force_delete: moto never terminates instances whose scale-in protection is lifted after the drain began)`);
+        needsApply = true;
       }
     }
   }

@@ -1,7 +1,7 @@
 /**
  * `npm run test:terraform`: the second line of tests, where Terraform itself reads and runs
- * the synthesized stacks. For dev and prod: validates every stack, then applies, re-plans
- * and destroys the AWS-only stacks against a local AWS (moto). Writes the figures to
+ * the synthesized stacks. For each of ENVIRONMENTS: validates every stack, then applies,
+ * re-plans and destroys the AWS-only stacks against a local AWS (moto). Writes the figures to
  * .scratch/terraform/summary.json and prints them as the last line, for CI's summary.
  *
  * Needs Terraform on the PATH, providers (the registry, PLATFORM_PROVIDER_MIRROR, or
@@ -11,10 +11,19 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localAwsOk, runLocalAws, type LocalAwsResult } from "./local-aws";
 import { runValidate, validationOk, type EnvironmentValidation } from "./validate";
-import { SCRATCH } from "./workspace";
+import { environmentLabel, SCRATCH } from "./workspace";
 
-/** Environments whose stacks are validated and applied to the local AWS. */
-export const ENVIRONMENTS = ["dev", "prod"] as const;
+/**
+ * What is validated and applied to the local AWS: the shipped environments (PLATFORM_ENV),
+ * and configs that switch on what those leave off (PLATFORM_CONFIG, under
+ * ops/terraform/environments/). `ecs` is shipped; Karpenter has no shipped environment.
+ */
+export const ENVIRONMENTS: readonly { readonly PLATFORM_ENV?: string; readonly PLATFORM_CONFIG?: string }[] = [
+  { PLATFORM_ENV: "dev" },
+  { PLATFORM_ENV: "prod" },
+  { PLATFORM_ENV: "ecs" },
+  { PLATFORM_CONFIG: "ops/terraform/environments/karpenter.ts" },
+];
 
 export interface TerraformSummary {
   readonly validated: number;
@@ -60,9 +69,14 @@ async function main(): Promise<number> {
   const log = (line: string): void => console.log(line);
   const validations: EnvironmentValidation[] = [];
   const locals: LocalAwsResult[] = [];
-  for (const environment of ENVIRONMENTS) {
-    const env: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENV: environment };
+  const only = process.argv.slice(2);
+  for (const selection of ENVIRONMENTS) {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.PLATFORM_ENV;
     delete env.PLATFORM_CONFIG;
+    Object.assign(env, selection);
+    const environment = environmentLabel(env);
+    if (only.length > 0 && !only.includes(environment)) continue;
     log(`\n== terraform validate: ${environment}`);
     validations.push(await runValidate({ synth: true, env }, log));
     log(`\n== local AWS: ${environment}`);

@@ -184,6 +184,9 @@ export class EcsMicroservice extends Construct {
           taskDefinition: taskDefinition.arn,
           desiredCount: s.replicas.min,
           capacityProviderStrategy: strategy,
+          // The AWS provider refuses to plan a changed strategy (ecs.capacityProviderStrategy,
+          // e.g. adding FARGATE_SPOT) unless the update also starts a new deployment.
+          forceNewDeployment: true,
           ...(launch === "fargate" ? { platformVersion: "LATEST" } : {}),
           deploymentMaximumPercent: props.settings.deployment.maximumPercent,
           deploymentMinimumHealthyPercent: props.settings.deployment.minimumHealthyPercent,
