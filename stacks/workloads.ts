@@ -7,16 +7,14 @@ import { ec2Scheduling } from "../config/schema/cross-checks";
 import { withNodePools } from "../config/schema/node-pool-scheduling";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOADS_OUTPUTS } from "./contracts";
 import { AwsContext } from "./constructs/aws-context";
-import { WorkloadTable } from "./constructs/dynamodb-table";
-import { WorkloadRepository } from "./constructs/ecr-repository";
-import { PlatformKmsKey } from "./constructs/kms-key";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { publishNoEdge, PublicEdge } from "./constructs/edge/public-edge";
 import { MeshCertificates } from "./constructs/mesh-tls";
 import { Microservice } from "./constructs/microservice";
 import { tableStatements } from "./constructs/table-access";
+import { addWorkloadData } from "./constructs/workload-data";
 import { addWorkloadCapacity } from "./constructs/workload-capacity";
-import { publicIngressGroup, workloadTableName } from "./observability/names";
+import { publicIngressGroup } from "./observability/names";
 import { tracingEnv, tracingStatements } from "./observability/tracing";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 import { MESH_ROUTING } from "./routing";
@@ -56,34 +54,8 @@ export class WorkloadsStack extends PlatformStack {
     const context = new AwsContext(this, "aws-context", region);
     const routing = MESH_ROUTING[config.mesh.implementation];
 
-    // Tables: one customer key for all of them; each role may use it only through DynamoDB.
-    const tableNames = Object.keys(catalog.tables);
-    const tableKey = tableNames.length
-      ? new PlatformKmsKey(this, "tables-key", { context, description: `Encrypts the ${this.naming.prefix} workload DynamoDB tables`, alias: this.naming.kmsAlias("workload-tables") })
-      : undefined;
-    const tables = new Map(
-      tableNames.map((name) => [
-        name,
-        new WorkloadTable(this, `table-${name}`, {
-          name: workloadTableName(this.naming, name),
-          table: catalog.tables[name],
-          kmsKeyArn: tableKey!.key.arn,
-          allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
-        }).table,
-      ]),
-    );
-
-    // ECR repositories: one per distinct `{ ecr }` name across services and versions.
-    const repoNames = [...new Set(catalog.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image ?? s.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])))];
-    const ecrKey = repoNames.length
-      ? new PlatformKmsKey(this, "images-key", { context, description: `Encrypts the ${this.naming.prefix} workload images`, alias: this.naming.kmsAlias("workload-images") })
-      : undefined;
-    const repos = new Map(
-      repoNames.map((name) => [
-        name,
-        new WorkloadRepository(this, `repository-${name}`, { name: `${this.naming.prefix}/${name}`, kmsKeyArn: ecrKey!.key.arn, keepImages: config.workloads.ecr.keepImages }).repository,
-      ]),
-    );
+    // Tables, image repositories and their keys: the same as on ECS (stacks/constructs/workload-data.ts).
+    const { tables, tableKey, repositories: repos } = addWorkloadData(this, { config, naming: this.naming, context });
     const imageOf = (image: ResolvedService["image"]) =>
       "ecr" in image ? { ref: `${repos.get(image.ecr)!.repositoryUrl}:${image.tag}`, source: "ecr" as const } : { ref: image.external, source: "external" as const };
 

@@ -12,10 +12,9 @@ import { ECS_CLUSTER_OUTPUTS, ECS_SERVICES_OUTPUTS, ecsServiceOutputs, NETWORK_O
 import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
 import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
-import { WorkloadTable } from "../constructs/dynamodb-table";
-import { WorkloadRepository } from "../constructs/ecr-repository";
 import { PlatformKmsKey } from "../constructs/kms-key";
 import { tableStatements } from "../constructs/table-access";
+import { addWorkloadData } from "../constructs/workload-data";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { EcsMicroservice } from "./ecs-service";
 import { PublicLoadBalancer } from "./load-balancer";
@@ -53,24 +52,8 @@ export class EcsServicesStack extends PlatformStack {
       printed.add(w);
     }
 
-    // Tables and repositories: the same constructs and names as the workloads stack.
-    const tableNames = Object.keys(catalog.tables);
-    const tableKey = tableNames.length
-      ? new PlatformKmsKey(this, "tables-key", { context, description: `Encrypts the ${this.naming.prefix} workload DynamoDB tables`, alias: this.naming.kmsAlias("workload-tables") })
-      : undefined;
-    const tables = new Map(
-      tableNames.map((name) => [
-        name,
-        new WorkloadTable(this, `table-${name}`, { name: this.naming.name(name), table: catalog.tables[name], kmsKeyArn: tableKey!.key.arn, allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false }).table,
-      ]),
-    );
-    const repoNames = [...new Set(catalog.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image ?? s.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])))];
-    const ecrKey = repoNames.length
-      ? new PlatformKmsKey(this, "images-key", { context, description: `Encrypts the ${this.naming.prefix} workload images`, alias: this.naming.kmsAlias("workload-images") })
-      : undefined;
-    const repos = new Map(
-      repoNames.map((name) => [name, new WorkloadRepository(this, `repository-${name}`, { name: `${this.naming.prefix}/${name}`, kmsKeyArn: ecrKey!.key.arn, keepImages: config.workloads.ecr.keepImages }).repository]),
-    );
+    // Tables, image repositories and their keys: the same as on EKS (stacks/constructs/workload-data.ts).
+    const { tables, tableKey, repositories: repos } = addWorkloadData(this, { config, naming: this.naming, context });
 
     // Task logs: one group per service, one key that CloudWatch may use for these groups only.
     const logPrefix = this.naming.logGroup("ecs");
