@@ -4,7 +4,7 @@
  * Skipped (not failed) while the app is still being written.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readManifest, stackOrder } from "../../ops/stack-order";
@@ -37,6 +37,31 @@ describe("the synthesized app", () => {
       const order = [...PLATFORM_ORDER, "observability"];
       expect(stackOrder(manifest)).toEqual(order);
       for (const name of order) expect(manifest.stacks[name]?.workingDirectory).toBe(`stacks/${name}`);
+    },
+    300_000,
+  );
+});
+
+describe("cdktf synth after another environment's synth", () => {
+  it.skipIf(!appExists)(
+    "succeeds when the stacks change (ecs, then dev) and leaves only the new environment's stack folders",
+    () => {
+      const outdir = tempDir("env-switch-");
+      const synth = (env: string) =>
+        spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+          env: { ...process.env, PLATFORM_ENV: env, PLATFORM_CONFIG: "", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CI: "1" },
+          timeout: 240_000,
+        });
+      const first = synth("ecs");
+      expect(first.status, first.stderr).toBe(0);
+      expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["ecs-cluster", "ecs-services", "network"]);
+      // The CLI deletes the folders of stacks no longer synthesized; the app's atomic swap must not make that fail.
+      const second = synth("dev");
+      expect(`${second.stdout}${second.stderr}`).not.toContain("ENOENT");
+      expect(second.status, second.stderr).toBe(0);
+      expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["cluster", "mesh", "network", "observability", "workloads"]);
     },
     300_000,
   );
