@@ -1,14 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import Ajv from "ajv";
-import { parseAllDocuments } from "yaml";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, parseConfig } from "../config/load";
 import prodConfig from "../config/environments/prod";
 import { MANAGED_RULE_GROUPS, RATE_LIMIT_RULE } from "../stacks/constructs/edge/web-acl";
 import { insecureEdgeWarning, resetInsecureEdgeWarning } from "../stacks/constructs/edge/insecure-edge-warning";
-import { latticeHttpsListener } from "../stacks/constructs/edge/lattice-listener";
-import { CRDS_FILE } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const STACK = "workloads";
@@ -235,21 +229,5 @@ describe("the insecure opt-out (dev)", () => {
     const out = s.stack(STACK).output!;
     expect(out.public_edge_tls.value).toBe("INSECURE-PLAIN-HTTP");
     expect(out.public_url.value).toBe("http://${kubernetes_ingress_v1.frontend-ingress.status[0].load_balancer[0].ingress[0].hostname}");
-  });
-});
-
-describe("the edge certificate for a VPC Lattice HTTPS listener", () => {
-  it("is a Gateway API v1 listener the Gateway CRD accepts, terminating TLS with the certificate", () => {
-    const crd = parseAllDocuments(fs.readFileSync(path.join(path.dirname(CRDS_FILE), "..", "gateway-api-v1.5.0", "gateways.yaml"), "utf8"))
-      .map((d) => d.toJS())
-      .find((d) => d?.spec?.names?.kind === "Gateway");
-    const v1 = crd.spec.versions.find((v: { name: string }) => v.name === "v1");
-    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(v1.schema.openAPIV3Schema);
-    const listener = latticeHttpsListener({ domainName: "shop.example.com", arn: CERT });
-    expect(listener).toEqual({ name: "https", protocol: "HTTPS", port: 443, tls: { mode: "Terminate", options: { "application-networking.k8s.aws/certificate-arn": CERT } } });
-    const gateway = { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "edge" }, spec: { gatewayClassName: "amazon-vpc-lattice", listeners: [listener] } };
-    expect(validate(gateway) ? [] : validate.errors).toEqual([]);
-    // The CRD's CEL rule (not evaluated by ajv): Terminate needs certificateRefs or options.
-    expect(Object.keys(listener.tls.options).length).toBeGreaterThan(0);
   });
 });

@@ -110,6 +110,10 @@ describe.each([
       }
     }
   });
+
+  it("tells operators how services are encrypted in the workloads stack's mesh_tls output", () => {
+    expect(s.stack(STACK).output!.mesh_tls.value).toBe("appmesh-envoy-tls");
+  });
 });
 
 describe("mesh TLS with a shared CA", () => {
@@ -134,6 +138,7 @@ describe("mesh TLS off (the default)", () => {
       expect(manifest.spec.backendDefaults).toBeUndefined();
     }
     expect(s.resource(STACK, "kubernetes_deployment_v1", "service-user-deployment-v1").spec.template.spec.container[0].liveness_probe.http_get).toBeDefined();
+    expect(s.stack(STACK).output!.mesh_tls.value).toBe("off");
   });
 });
 
@@ -149,6 +154,9 @@ describe("mesh TLS config", () => {
   };
   it("refuses a CA without strict mode, and a malformed CA ARN", () => {
     expect(refusal(withDev({ mesh: { tls: { certificateAuthorityArn: SHARED_CA } } }))).toEqual([
+      '  - mesh.tls.certificateAuthorityArn: is set but mesh.tls.mode is not set; set mode: "strict" to use it, or remove it',
+    ]);
+    expect(refusal(withDev({ mesh: { tls: { mode: "off", certificateAuthorityArn: SHARED_CA } } }))).toEqual([
       '  - mesh.tls.certificateAuthorityArn: is set but mesh.tls.mode is "off"; set mode: "strict" to use it, or remove it',
     ]);
     expect(refusal(withDev({ mesh: { tls: { mode: "mutual" as "strict" } } }))).toEqual(['  - mesh.tls.mode: "mutual" is not a mesh TLS mode; use "off" or "strict"']);

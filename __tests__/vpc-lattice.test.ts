@@ -172,7 +172,10 @@ describe.each([
     const [gateway] = byKind(customResources(s, "workloads"), "Gateway");
     expect(gateway.metadata).toEqual({ name: "eksmesh-dev", namespace: "aws-application-networking-system" });
     expect(gateway.spec.gatewayClassName).toBe("amazon-vpc-lattice");
-    expect(gateway.spec.listeners).toEqual(latticePorts(services).map((port) => ({ name: `http-${port}`, protocol: "HTTP", port, allowedRoutes: { namespaces: { from: "All" } } })));
+    // mesh.tls defaults to "strict" under Lattice: HTTPS only, no plain-HTTP listener left;
+    // no `tls` block, so Lattice uses the certificate it manages for each service's name.
+    expect(s.config.mesh.tls.mode).toBe("strict");
+    expect(gateway.spec.listeners).toEqual(latticePorts(services).map((port) => ({ name: `https-${port}`, protocol: "HTTPS", port, allowedRoutes: { namespaces: { from: "All" } } })));
     const [gatewayClass] = byKind(customResources(s, "workloads"), "GatewayClass");
     expect(gatewayClass.spec.controllerName).toBe("application-networking.k8s.aws/gateway-api-controller");
   });
@@ -185,7 +188,7 @@ describe.each([
         expect(route, svc.name).toBeUndefined();
         continue;
       }
-      expect(route!.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "eksmesh-dev", namespace: "aws-application-networking-system", sectionName: `http-${svc.port}` }]);
+      expect(route!.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "eksmesh-dev", namespace: "aws-application-networking-system", sectionName: `https-${svc.port}` }]);
       expect(route!.spec.rules).toHaveLength(1);
       expect(route!.spec.rules[0].backendRefs).toEqual(svc.versions.map((v) => ({ group: "", kind: "Service", name: `${svc.name}-${v.name}`, port: svc.port, weight: v.weight })));
     }
@@ -264,8 +267,9 @@ describe.each([
               "--region",
               "us-east-1",
               "--unsigned-payload",
+              // TLS to Lattice, verified against the image's CA bundle (no --no-verify-ssl).
               "--upstream-url-scheme",
-              "http",
+              "https",
               "--host",
               `\${data.kubernetes_resource.${dep}-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:${depPort}`,
               "--duplicate-headers",
@@ -333,6 +337,94 @@ describe("vpc-lattice: callers reach dependencies by the name Lattice assigns", 
   });
 });
 
+describe("vpc-lattice: TLS between services (mesh.tls)", () => {
+  const strict = synthPlatform(withDev(LATTICE));
+  const off = synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } }));
+  const listenersOf = (s: Synthesized) => byKind(customResources(s, "workloads"), "Gateway")[0].spec.listeners as Array<{ name: string; protocol: string; tls?: unknown }>;
+  const proxySchemes = (s: Synthesized) =>
+    Object.values(s.resources("workloads", "kubernetes_deployment_v1")).flatMap((d) =>
+      d.spec.template.spec.container.filter((c: { name: string }) => c.name.startsWith("sigv4-")).map((c: { args: string[] }) => c.args[c.args.indexOf("--upstream-url-scheme") + 1]),
+    );
+
+  it("is on by default with vpc-lattice on EKS, and off by default with App Mesh and on ECS", () => {
+    expect(strict.config.mesh.tls.mode).toBe("strict");
+    expect(parseConfig(withDev(), "dev").mesh.tls.mode).toBe("off");
+    expect(parseConfig(withDev({ ...LATTICE, platform: { orchestrator: "ecs" } }), "ecs").mesh.tls.mode).toBe("off");
+    expect(parseConfig(prodConfig, "prod").mesh.tls.mode).toBe("strict");
+    // Saying "strict" is the same as the default: the same resolved mesh settings.
+    expect(parseConfig(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "strict" } } }), "dev").mesh).toEqual(strict.config.mesh);
+  });
+
+  it("puts every service on an HTTPS listener only, with Lattice's own certificate, so plain text has no listener", () => {
+    const listeners = listenersOf(strict);
+    expect(listeners.length).toBeGreaterThan(0);
+    for (const l of listeners) expect(l).toMatchObject({ protocol: "HTTPS" });
+    // No tls block: Lattice provisions and renews the certificate of each service's generated name.
+    for (const l of listeners) expect(l.tls).toBeUndefined();
+    for (const r of byKind(customResources(strict, "workloads"), "HTTPRoute")) {
+      expect(r.spec.parentRefs.map((p: { sectionName: string }) => p.sectionName)).toEqual([`https-${r.spec.rules[0].backendRefs[0].port}`]);
+      expect(r.spec.hostnames).toBeUndefined();
+    }
+    for (const m of customResources(strict, "workloads")) expect(admissionErrors(m), `${m.kind} ${m.metadata.name}`).toEqual([]);
+  });
+
+  it("makes every signing proxy connect with HTTPS and verify the certificate; with TLS off they use HTTP", () => {
+    expect(proxySchemes(strict).length).toBeGreaterThan(0);
+    expect(new Set(proxySchemes(strict))).toEqual(new Set(["https"]));
+    expect(new Set(proxySchemes(off))).toEqual(new Set(["http"]));
+    expect(JSON.stringify(strict.stack("workloads"))).not.toContain("--no-verify-ssl");
+  });
+
+  it("keeps the hop from Lattice to the pods in HTTP (the pods serve no TLS), and creates no CA or private certificate", () => {
+    for (const p of byKind(customResources(strict, "workloads"), "TargetGroupPolicy")) expect(p.spec.protocol).toBe("HTTP");
+    for (const type of ["aws_acmpca_certificate_authority", "aws_acm_certificate", "aws_acmpca_permission"]) expect(Object.keys(strict.resources("workloads", type) ?? {})).toEqual([]);
+    // The ALB still targets the public pods in HTTP: only App Mesh's STRICT Envoy listeners need HTTPS targets.
+    const ingress = Object.values(strict.resources("workloads", "kubernetes_ingress_v1"))[0];
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/backend-protocol"]).toBeUndefined();
+    expect(strict.resource("workloads", "kubernetes_deployment_v1", "service-user-deployment-v1").spec.template.spec.container[0].liveness_probe.http_get).toBeDefined();
+    // Operators read what is encrypted from the workloads stack's outputs.
+    expect(strict.stack("workloads").output!.mesh_tls.value).toBe("lattice-https");
+    expect(off.stack("workloads").output!.mesh_tls.value).toBe("off");
+  });
+
+  it("with TLS off, keeps plain-HTTP listeners and says so once per synth", () => {
+    for (const l of listenersOf(off)) expect(l.protocol).toBe("HTTP");
+    resetRoutingWarnings();
+    const writes: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } }));
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(writes.join("").split("\n").filter((l) => l.includes("mesh.tls.mode"))).toEqual([
+      'WARNING: mesh.implementation "vpc-lattice": mesh.tls.mode: "off" leaves calls between services in plain HTTP from caller to Lattice; "strict" (the default with vpc-lattice) puts every service on an HTTPS listener with a certificate Lattice manages, at no extra cost.',
+    ]);
+  });
+
+  it("takes a catalog's https:// URL: the app talks HTTP to its signing proxy on loopback, which does the TLS; refused with TLS off", () => {
+    const catalog = structuredClone(CATALOGS.reference) as { services: Array<{ name: string; env: Record<string, string> }> };
+    const frontend = catalog.services.find((x) => x.name === "frontend")!;
+    frontend.env.LOGIN_API_URL = frontend.env.LOGIN_API_URL.replace("http://", "https://");
+    const envOf = (s: Synthesized) =>
+      Object.fromEntries(s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(envOf(synthWithCatalog(catalog, LATTICE))).toMatchObject({ LOGIN_API_URL: "http://127.0.0.1:8005" });
+    expect(envOf(synthWithCatalog(catalog, { mesh: { implementation: "vpc-lattice", lattice: { auth: "none" } } })).LOGIN_API_URL).toMatch(/^https:\/\/\$\{data\.kubernetes_resource\.service-user-route-status\..*\}:8080$/);
+    expect(() => synthWithCatalog(catalog, { mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } })).toThrow(
+      'workloads.catalog: catalog "reference" (apps/reference.ts) services.frontend.env.LOGIN_API_URL: "https://service-user.apiuser.svc.cluster.local:8080" asks for HTTPS to service-user, but with mesh.tls.mode "off" its VPC Lattice listener is plain HTTP; set mesh.tls.mode "strict" (the default with vpc-lattice, no extra cost) or use http://',
+    );
+  });
+
+  it("with auth \"none\" and TLS off, hands callers http:// URLs to the Lattice names", () => {
+    const s = synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", lattice: { auth: "none" }, tls: { mode: "off" } } }));
+    const frontend = s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0];
+    expect(frontend.env.find((e: { name: string }) => e.name === "LOGIN_API_URL").value).toMatch(/^http:\/\/\$\{data\.kubernetes_resource\.service-user-route-status\..*\}:8080$/);
+  });
+});
+
 describe("vpc-lattice with auth \"none\"", () => {
   const s = synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", lattice: { auth: "none" } } }));
 
@@ -344,10 +436,10 @@ describe("vpc-lattice with auth \"none\"", () => {
       const containers = d.spec.template.spec.container;
       expect(containers).toHaveLength(1);
     }
-    // Callers get the names Lattice assigned, the catalog's port kept.
+    // Callers get the names Lattice assigned, the catalog's port kept, over HTTPS (mesh TLS is on by default).
     const frontend = s.resource("workloads", "kubernetes_deployment_v1", "frontend-deployment-v1").spec.template.spec.container[0];
     expect(frontend.env.find((e: { name: string }) => e.name === "LOGIN_API_URL").value).toBe(
-      'http://${data.kubernetes_resource.service-user-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:8080',
+      'https://${data.kubernetes_resource.service-user-route-status.object.metadata.annotations["application-networking.k8s.aws/lattice-assigned-domain-name"]}:8080',
     );
   });
 });
@@ -378,7 +470,11 @@ describe("vpc-lattice: a gRPC service", () => {
     const [route] = byKind(all, "GRPCRoute");
     expect(route.metadata).toEqual({ name: "service-user", namespace: "apiuser" });
     expect(route.spec.parentRefs[0].sectionName).toBe("https-8080");
-    expect(byKind(all, "Gateway")[0].spec.listeners).toEqual([
+    // One HTTPS listener on the port, shared by the gRPC route and the HTTP services' routes.
+    expect(byKind(all, "Gateway")[0].spec.listeners).toEqual([{ name: "https-8080", protocol: "HTTPS", port: 8080, allowedRoutes: { namespaces: { from: "All" } } }]);
+    // With mesh TLS off, the HTTP services go back to a plain listener; gRPC stays on HTTPS.
+    const plain = byKind(customResources(synthWithCatalog(catalog, { mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } }), "workloads"), "Gateway")[0];
+    expect(plain.spec.listeners).toEqual([
       { name: "http-8080", protocol: "HTTP", port: 8080, allowedRoutes: { namespaces: { from: "All" } } },
       { name: "https-8080", protocol: "HTTPS", port: 8080, allowedRoutes: { namespaces: { from: "All" } } },
     ]);
@@ -483,9 +579,10 @@ describe("vpc-lattice: what Lattice cannot express", () => {
     );
   });
 
-  it("refuses mesh TLS, which App Mesh's sidecars terminate and Lattice has none of", () => {
-    expect(() => parseConfig(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "strict" } } }), "test config")).toThrow(
-      'mesh.tls.mode: "strict" is TLS between App Mesh\'s Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)',
+  it("refuses a Private CA for mesh TLS, which only App Mesh's Envoy certificates use", () => {
+    const ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e";
+    expect(() => parseConfig(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "strict", certificateAuthorityArn: ca } } }), "test config")).toThrow(
+      'mesh.tls.certificateAuthorityArn: names the AWS Private CA that issues App Mesh\'s Envoy certificates; with mesh.implementation "vpc-lattice", TLS uses the certificates Lattice manages for its HTTPS listeners and needs no CA; remove it (docs/encryption.md, section 3)',
     );
   });
 

@@ -20,7 +20,7 @@ export interface PlatformCostSource {
   readonly mesh?: {
     readonly implementation?: MeshCostSource["implementation"];
     readonly lattice?: MeshCostSource["lattice"];
-    readonly tls?: { readonly mode: "off" | "strict"; readonly certificateAuthorityArn?: string };
+    readonly tls?: { readonly mode?: "off" | "strict"; readonly certificateAuthorityArn?: string };
     readonly [other: string]: unknown;
   };
   readonly edge?: { readonly waf: { readonly enabled: boolean } };
@@ -89,10 +89,14 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
 /** Rules in the edge's web ACL: the rate limit and three AWS managed rule groups (stacks/constructs/edge/web-acl.ts). */
 const WAF_RULES = 4;
 
-/** Mesh TLS: a CA to pay for unless a shared one is named, and one certificate per service version. */
+/**
+ * Mesh TLS with App Mesh: a CA to pay for unless a shared one is named, and one certificate
+ * per service version. With VPC Lattice, HTTPS listeners use certificates Lattice manages at
+ * no charge, so TLS adds nothing.
+ */
 function meshTlsCost(config: PlatformCostSource): Pick<CostInput, "privateCas" | "privateCertificates"> {
   const tls = config.mesh?.tls;
-  if (!tls || tls.mode === "off") return {};
+  if (!tls || tls.mode !== "strict" || config.mesh?.implementation === "vpc-lattice") return {};
   return {
     privateCas: tls.certificateAuthorityArn === undefined ? 1 : 0,
     privateCertificates: config.workloads.app.services.reduce((n, s) => n + s.versions.length, 0),

@@ -75,7 +75,8 @@ export class WorkloadsStack extends PlatformStack {
     addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
 
     // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
-    const meshTls = config.mesh.tls.mode === "strict" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    // Under VPC Lattice, TLS is Lattice's own HTTPS listeners (stacks/routing/vpc-lattice.ts): no CA, no certificates here.
+    const meshTls = config.mesh.tls.mode === "strict" && config.mesh.implementation === "appmesh" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
     const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
     const edge = publicServices.length
       ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
@@ -122,7 +123,8 @@ export class WorkloadsStack extends PlatformStack {
       });
     }
     rendered.authorize(roles);
-    publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname });
+    const meshTlsOutput = config.mesh.tls.mode === "off" ? "off" : config.mesh.implementation === "appmesh" ? "appmesh-envoy-tls" : "lattice-https";
+    publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname, meshTls: meshTlsOutput });
     if (edge) edge.finish(this, ingressHostname);
     else publishNoEdge(this);
   }

@@ -79,6 +79,16 @@ describe("cost of the configured platform (npm run cost)", () => {
     expect(costInputFromPlatform(config, "requested")).not.toHaveProperty("privateCas");
   });
 
+  it("adds nothing for mesh TLS under VPC Lattice, whose HTTPS listeners use certificates Lattice manages", () => {
+    const lattice = parseConfig(withDev({ mesh: { implementation: "vpc-lattice" } }), "dev");
+    expect(lattice.mesh.tls.mode).toBe("strict");
+    const input = costInputFromPlatform(lattice, "requested");
+    expect(input).not.toHaveProperty("privateCas");
+    expect(input).not.toHaveProperty("privateCertificates");
+    const configured = buildCostReport(resolveCostInput(input), DEFAULT_PRICES).scenarios.find((s) => s.id === "configured")!;
+    expect(configured.lines.map((l) => l.component)).not.toContain("AWS Private CA (mesh TLS)");
+  });
+
   it("refuses --platform together with --example", () => {
     expect(run(["--platform", "--example", "reference"]).code).toBe(2);
   });

@@ -19,6 +19,7 @@ export default defineConfig({
     vpcEndpoints: { s3: true, ecr: true, sts: true, logs: true },
   },
   // AWS App Mesh stopped operating on 2026-09-30; VPC Lattice is deployable today (docs/mesh.md).
+  // TLS between services is on by default with it (mesh.tls.mode "strict": HTTPS listeners, no extra cost).
   mesh: { implementation: "vpc-lattice" },
   // HTTPS at the public edge: the platform requests an ACM certificate for the domain,
   // validates it by DNS in this Route 53 zone, and points the domain at the ALB.

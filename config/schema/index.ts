@@ -7,6 +7,7 @@ import { checkEcs } from "./ecs-checks";
 import { edgeSchema, resolveEdge } from "./edge";
 import { checkLattice } from "./lattice";
 import { meshSchema } from "./mesh";
+import { resolveMeshTls } from "./mesh-tls";
 import { networkSchema } from "./network";
 import { observabilitySchema, resolveTracing } from "./observability";
 import { platformSchema } from "./platform";
@@ -31,7 +32,10 @@ export const platformConfigSchema = z
     observability: observabilitySchema,
   })
   .transform((parsed, ctx) => {
-    const c = resolveAcrossSections(parsed, ctx);
+    const across = resolveAcrossSections(parsed, ctx);
+    // The TLS mode's default depends on the mesh and the orchestrator (config/schema/mesh-tls.ts).
+    const tls = resolveMeshTls(across.mesh.tls, { orchestrator: across.platform.orchestrator, implementation: across.mesh.implementation });
+    const c = { ...across, mesh: { ...across.mesh, tls } };
     if (c.platform.orchestrator === "ecs") checkEcs(c, ctx);
     const { mesh, observability } = resolveTracing(c, ctx);
     if (c.platform.orchestrator !== "ecs") checkLattice(c, ctx);

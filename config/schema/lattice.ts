@@ -40,6 +40,14 @@ export function signingProxyPorts(service: Pick<ResolvedService, "dependsOn" | "
   return new Map(signedDependencies(service, services).map((d, i) => [d, SIGNING_PROXY_BASE_PORT + i]));
 }
 
+/** The Lattice dependency an env value names with an https:// URL, if any. */
+function httpsDependency(service: Pick<ResolvedService, "dependsOn">, services: readonly ResolvedService[], value: string): string | undefined {
+  return service.dependsOn.find((d) => {
+    const dep = services.find((o) => o.name === d);
+    return dep !== undefined && carriedByLattice(dep) && dep.protocol !== "grpc" && value.includes(`https://${clusterHostname(dep)}`);
+  });
+}
+
 /** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
 export function latticePorts(services: readonly Pick<ResolvedService, "protocol" | "port">[]): number[] {
   return [...new Set(services.filter(carriedByLattice).map((s) => s.port))].sort((a, b) => a - b);
@@ -50,9 +58,20 @@ export function latticePorts(services: readonly Pick<ResolvedService, "protocol"
  * service with several weighted versions would be split by pod count over its plain
  * Service, not by the catalog's weights. Messages name the catalog, the service and the field.
  */
-export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam"): string[] {
+export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam", tls: "off" | "strict" = "strict"): string[] {
   const out: string[] = [];
   for (const s of services) {
+    if (tls === "off") {
+      // With TLS off every Lattice listener is plain HTTP: an https:// URL would fail its handshake, or (signed) be carried in clear.
+      for (const [key, value] of Object.entries(s.env)) {
+        const dep = httpsDependency(s, services, value);
+        if (dep) {
+          out.push(
+            `${where} services.${s.name}.env.${key}: "${value}" asks for HTTPS to ${dep}, but with mesh.tls.mode "off" its VPC Lattice listener is plain HTTP; set mesh.tls.mode "strict" (the default with vpc-lattice, no extra cost) or use http://`,
+          );
+        }
+      }
+    }
     const proxyPorts = [...signingProxyPorts(s, services).values()];
     if (auth === "iam" && proxyPorts.includes(s.port)) {
       const range = proxyPorts.length > 1 ? `ports ${proxyPorts[0]}-${proxyPorts[proxyPorts.length - 1]}` : `port ${proxyPorts[0]}`;
@@ -73,8 +92,13 @@ export function latticeRefusals(services: readonly ResolvedService[], where: str
  * Catalog features Lattice carries only more weakly: warned once per synth, never dropped
  * silently. Each line names the service and the field.
  */
-export function latticeWarnings(services: readonly ResolvedService[]): string[] {
+export function latticeWarnings(services: readonly ResolvedService[], tls: "off" | "strict" = "strict"): string[] {
   const out: string[] = [];
+  if (tls === "off" && services.some((s) => carriedByLattice(s) && s.protocol !== "grpc")) {
+    out.push(
+      'mesh.tls.mode: "off" leaves calls between services in plain HTTP from caller to Lattice; "strict" (the default with vpc-lattice) puts every service on an HTTPS listener with a certificate Lattice manages, at no extra cost.',
+    );
+  }
   for (const s of services) {
     if (!carriedByLattice(s)) {
       const callers = services.filter((c) => c.dependsOn.includes(s.name)).map((c) => c.name);
@@ -101,7 +125,7 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
     }
     if (s.protocol === "grpc") {
       out.push(
-        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxies do not sign: they must sign with the AWS SDK.`,
+        `${s.namespace}/${s.name}.healthCheckPath: VPC Lattice health checks are HTTP only, so gRPC targets are not health-checked by Lattice; Kubernetes readiness still removes unready pods from the target group. Its callers reach it over HTTPS (Lattice serves gRPC only there), which the signing proxies (HTTP/1.1) do not carry: they must sign with the AWS SDK.`,
       );
     }
   }
@@ -111,22 +135,23 @@ export function latticeWarnings(services: readonly ResolvedService[]): string[] 
 /** Adds the refusals to the config's issues when the mesh is "vpc-lattice" (wired in config/schema/index.ts). */
 export function checkLattice(
   config: {
-    readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode: string } };
+    readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode?: "off" | "strict"; readonly certificateAuthorityArn?: string } };
     readonly workloads: { readonly origin: { readonly label: string }; readonly app: ResolvedCatalog };
   },
   ctx: z.RefinementCtx,
 ): void {
   if (config.mesh.implementation !== "vpc-lattice") return;
-  if (config.mesh.tls && config.mesh.tls.mode !== "off") {
-    // Mesh TLS is terminated by App Mesh's Envoy sidecars; without them the pods would get TLS they cannot speak.
+  if (config.mesh.tls?.certificateAuthorityArn !== undefined) {
+    // The Private CA issues App Mesh's Envoy certificates; Lattice's HTTPS listeners use certificates Lattice manages.
     ctx.addIssue({
       code: "custom",
-      path: ["mesh", "tls", "mode"],
-      message: `"${config.mesh.tls.mode}" is TLS between App Mesh's Envoy sidecars, which mesh.implementation "vpc-lattice" does not inject, so the pods could not answer it; set mesh.tls.mode "off" with vpc-lattice (docs/mesh.md says what Lattice encrypts)`,
+      path: ["mesh", "tls", "certificateAuthorityArn"],
+      message:
+        'names the AWS Private CA that issues App Mesh\'s Envoy certificates; with mesh.implementation "vpc-lattice", TLS uses the certificates Lattice manages for its HTTPS listeners and needs no CA; remove it (docs/encryption.md, section 3)',
     });
   }
   const where = config.workloads.origin.label;
-  for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+  for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth, config.mesh.tls?.mode)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHARTS } from "../../charts/versions";
 import { dnsLabel, intInRange } from "./common";
-import { meshTlsSchema } from "./mesh-tls";
+import { type MeshTlsSettings, meshTlsSchema } from "./mesh-tls";
 
 /**
  * Mesh implementations the platform can install: "appmesh" (AWS App Mesh, discontinued on
@@ -156,4 +156,5 @@ export const meshSchema = z
   })
   .prefault({});
 
-export type MeshSettings = z.output<typeof meshSchema>;
+/** The mesh settings the stacks receive: TLS mode resolved (config/schema/index.ts). */
+export type MeshSettings = Omit<z.output<typeof meshSchema>, "tls"> & { readonly tls: MeshTlsSettings };

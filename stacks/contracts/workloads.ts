@@ -2,10 +2,17 @@ import type { Contract, ContractValues } from "./index";
 
 /**
  * The workloads stack's outputs (read by operators, not by another stack): the shared
- * public hostname, plus three outputs per catalog service from serviceOutputs().
+ * public hostname, how traffic between services is encrypted, plus three outputs per
+ * catalog service from serviceOutputs().
  */
 export const WORKLOADS_OUTPUTS = {
   ingressHostname: { name: "ingress_hostname", kind: "string", description: "DNS name of the internet-facing ALB shared by the public services (\"\" when no service is public)" },
+  meshTls: {
+    name: "mesh_tls",
+    kind: "string",
+    description:
+      "Encryption between services (mesh.tls): \"off\"; \"appmesh-envoy-tls\" (Envoy to Envoy, ACM private certificates, STRICT); or \"lattice-https\" (callers to VPC Lattice over HTTPS with Lattice's certificates, Lattice to pods over HTTP inside the VPC)",
+  },
 } as const satisfies Contract;
 
 export type WorkloadsOutputs = ContractValues<typeof WORKLOADS_OUTPUTS>;

@@ -20,9 +20,21 @@ export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
 /** The signing proxies listen inside the pod only, one port per signed dependency (config/schema/lattice.ts). */
 export const SIGNING_PROXY = { namePrefix: "sigv4-", address: "127.0.0.1", user: 65532 } as const;
 
-/** The Gateway listener a service's route attaches to. gRPC on Lattice needs an HTTPS listener (Lattice terminates TLS). */
-export function listenerName(service: Pick<ResolvedService, "protocol" | "port">): string {
-  return `${service.protocol === "grpc" ? "https" : "http"}-${service.port}`;
+/**
+ * Whether callers reach Lattice services over TLS (mesh.tls.mode "strict"): every route then
+ * attaches to an HTTPS listener, which Lattice terminates with the certificate it manages for
+ * the service's generated name. No listener is left in plain HTTP, so plain text is refused.
+ */
+export type LatticeTls = "off" | "strict";
+
+/**
+ * The Gateway listener a service's route attaches to: HTTPS under TLS, and always for gRPC
+ * (Lattice serves gRPC only on HTTPS). An HTTPS listener with no `tls` block gets the
+ * certificate Lattice manages for each service's own generated name (no ACM certificate,
+ * no custom domain).
+ */
+export function listenerName(service: Pick<ResolvedService, "protocol" | "port">, tls: LatticeTls = "off"): string {
+  return `${service.protocol === "grpc" || tls === "strict" ? "https" : "http"}-${service.port}`;
 }
 
 /** Everything that the IAM auth policy of a service admits: the roles of its callers, or nobody. */
@@ -35,11 +47,11 @@ export function latticeAuthPolicy(callerRoleArns: readonly string[]): object {
 }
 
 /** The Gateway API and Lattice custom resources of the platform (plain objects: what kubernetes_manifest receives). */
-export function latticeGatewayManifests(meshName: string, gatewayNamespace: string, services: readonly ResolvedService[]): { gatewayClass: object; gateway: object } {
+export function latticeGatewayManifests(meshName: string, gatewayNamespace: string, services: readonly ResolvedService[], tls: LatticeTls = "off"): { gatewayClass: object; gateway: object } {
   const carried = services.filter(carriedByLattice);
   const listeners = latticePorts(carried).flatMap((port) => {
     const onPort = carried.filter((s) => s.port === port);
-    const kinds = [...new Set(onPort.map((s) => listenerName(s)))];
+    const kinds = [...new Set(onPort.map((s) => listenerName(s, tls)))];
     return kinds.map((name) => ({ name, protocol: name.startsWith("https") ? "HTTPS" : "HTTP", port, allowedRoutes: { namespaces: { from: "All" } } }));
   });
   return {
@@ -60,7 +72,7 @@ export function latticeGatewayManifests(meshName: string, gatewayNamespace: stri
 }
 
 /** One carried service's route and target-group policies. */
-export function latticeServiceManifests(service: ResolvedService, meshName: string, gatewayNamespace: string): { route: object; targetGroupPolicies: Record<string, object> } {
+export function latticeServiceManifests(service: ResolvedService, meshName: string, gatewayNamespace: string, tls: LatticeTls = "off"): { route: object; targetGroupPolicies: Record<string, object> } {
   const grpc = service.protocol === "grpc";
   const ns = service.namespace;
   const route = {
@@ -68,7 +80,7 @@ export function latticeServiceManifests(service: ResolvedService, meshName: stri
     kind: grpc ? "GRPCRoute" : "HTTPRoute",
     metadata: { name: service.name, namespace: ns },
     spec: {
-      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: meshName, namespace: gatewayNamespace, sectionName: listenerName(service) }],
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: meshName, namespace: gatewayNamespace, sectionName: listenerName(service, tls) }],
       // One rule without matches: every path (or gRPC method), split by the catalog's weights.
       rules: [{ backendRefs: service.versions.map((v) => ({ group: "", kind: "Service", name: `${service.name}-${v.name}`, port: service.port, weight: v.weight })) }],
     },
@@ -96,6 +108,7 @@ export function latticeServiceManifests(service: ResolvedService, meshName: stri
       metadata: { name: `${service.name}-${v.name}`, namespace: ns },
       spec: {
         // Each version's own Service is a backend, so each is its own Lattice target group.
+        // HTTP to the pods even under mesh TLS: they serve no TLS (docs/encryption.md, section 3).
         targetRef: { group: "", kind: "Service", name: `${service.name}-${v.name}` },
         protocol: "HTTP",
         protocolVersion,
@@ -121,11 +134,13 @@ export function latticeIamAuthPolicyManifest(service: ResolvedService, callerRol
 
 /**
  * One signing proxy sidecar: listens on 127.0.0.1:<listenPort>, forwards every request to one
- * Lattice service (`upstream`, its assigned name and port) over HTTP, signed with the pod's
- * IAM role for vpc-lattice-svcs. SigV4 takes the Authorization header, so the caller's own
- * (a user's bearer token, say) is passed on as X-Original-Authorization.
+ * Lattice service (`upstream`, its assigned name and port), signed with the pod's IAM role
+ * for vpc-lattice-svcs. Under mesh TLS it connects with HTTPS and verifies Lattice's
+ * certificate against the CA bundle in its image (no `--no-verify-ssl`); the app's hop to it
+ * stays on the pod's loopback. SigV4 takes the Authorization header, so the caller's own (a
+ * user's bearer token, say) is passed on as X-Original-Authorization.
  */
-export function signingProxyContainer(region: string, dependency: string, upstream: string, listenPort: number): DeploymentV1SpecTemplateSpecContainer {
+export function signingProxyContainer(region: string, dependency: string, upstream: string, listenPort: number, tls: LatticeTls = "off"): DeploymentV1SpecTemplateSpecContainer {
   return {
     name: `${SIGNING_PROXY.namePrefix}${dependency}`,
     image: `${SIGV4_PROXY_IMAGE.repository}:${SIGV4_PROXY_IMAGE.tag}`,
@@ -137,7 +152,7 @@ export function signingProxyContainer(region: string, dependency: string, upstre
       region,
       "--unsigned-payload",
       "--upstream-url-scheme",
-      "http",
+      tls === "strict" ? "https" : "http",
       "--host",
       upstream,
       "--duplicate-headers",
@@ -175,12 +190,13 @@ export const vpcLatticeRouting: MeshRouting = {
 
   render(scope, props) {
     const { meshName, services, settings, context } = props;
-    for (const line of latticeWarnings(services)) warnOnce(`WARNING: mesh.implementation "vpc-lattice": ${line}`);
+    const tls: LatticeTls = settings.tls.mode;
+    for (const line of latticeWarnings(services, tls)) warnOnce(`WARNING: mesh.implementation "vpc-lattice": ${line}`);
     const iam = settings.lattice.auth === "iam";
     const gatewayNamespace = props.mesh.controllerNamespace;
     const byName = new Map(services.map((s) => [s.name, s] as const));
 
-    const gw = latticeGatewayManifests(meshName, gatewayNamespace, services);
+    const gw = latticeGatewayManifests(meshName, gatewayNamespace, services, tls);
     const gatewayClass = new Manifest(scope, "lattice-gateway-class", { manifest: gw.gatewayClass as Record<string, unknown> });
     gatewayClass.overrideLogicalId("lattice-gateway-class");
     const gateway = new Manifest(scope, "lattice-gateway", { manifest: gw.gateway as Record<string, unknown>, dependsOn: [gatewayClass] });
@@ -190,7 +206,7 @@ export const vpcLatticeRouting: MeshRouting = {
     const domains = new Map<string, string>();
     const arns = new Map<string, string>();
     for (const s of services.filter(carriedByLattice)) {
-      const m = latticeServiceManifests(s, meshName, gatewayNamespace);
+      const m = latticeServiceManifests(s, meshName, gatewayNamespace, tls);
       const policies = Object.entries(m.targetGroupPolicies).map(([version, manifest]) => {
         const p = new Manifest(scope, `${s.name}-target-group-policy-${version}`, { manifest: manifest as Record<string, unknown>, dependsOn: props.dependsOn });
         p.overrideLogicalId(`${s.name}-target-group-policy-${version}`);
@@ -229,8 +245,10 @@ export const vpcLatticeRouting: MeshRouting = {
         const env: Record<string, string> = {};
         const proxies = iam ? signingProxyPorts(s, services) : new Map<string, number>();
         // The catalog's env names dependencies by their cluster DNS name. Under Lattice the
-        // same variables point at the dependency's signing proxy in the pod (auth "iam"), or
-        // at the name Lattice assigned (auth "none"; the port stays: listeners use the service's port).
+        // same variables point at the dependency's signing proxy in the pod (auth "iam"; the
+        // proxy does TLS, the app keeps plain HTTP on loopback), or at the name Lattice
+        // assigned (auth "none"; the port stays: listeners use the service's port; under TLS
+        // an http:// URL becomes https://).
         for (const [key, value] of Object.entries(s.env)) {
           let rewritten = value;
           for (const dep of s.dependsOn) {
@@ -238,7 +256,14 @@ export const vpcLatticeRouting: MeshRouting = {
             if (!domain) continue;
             const host = clusterHostname(byName.get(dep)!);
             const port = proxies.get(dep);
-            rewritten = port !== undefined ? rewritten.replace(new RegExp(`${escapeRegExp(host)}(:\\d+)?`, "g"), `${SIGNING_PROXY.address}:${port}`) : rewritten.split(host).join(domain);
+            if (port !== undefined) {
+              // The proxy listens in plain HTTP on the pod's loopback and does the TLS itself, so an
+              // https:// URL becomes http:// to it (config/schema/lattice.ts refuses https:// with TLS off).
+              rewritten = rewritten.replace(new RegExp(`(https?://)?${escapeRegExp(host)}(:\\d+)?`, "g"), (_m, scheme?: string) => `${scheme ? "http://" : ""}${SIGNING_PROXY.address}:${port}`);
+            } else {
+              if (tls === "strict") rewritten = rewritten.split(`http://${host}`).join(`https://${host}`);
+              rewritten = rewritten.split(host).join(domain);
+            }
           }
           if (rewritten !== value) env[key] = rewritten;
         }
@@ -247,7 +272,7 @@ export const vpcLatticeRouting: MeshRouting = {
       // Pods injected with App Mesh's Envoy before a switch must be re-created without it.
       podAnnotations: () => ({ [MESH_ANNOTATION]: "vpc-lattice" }),
       sidecars: (s) =>
-        iam ? [...signingProxyPorts(s, services)].map(([dep, port]) => signingProxyContainer(context.region, dep, `${domains.get(dep)}:${byName.get(dep)!.port}`, port)) : [],
+        iam ? [...signingProxyPorts(s, services)].map(([dep, port]) => signingProxyContainer(context.region, dep, `${domains.get(dep)}:${byName.get(dep)!.port}`, port, tls)) : [],
       authorize: (roles) => {
         if (!iam) return;
         for (const s of services.filter(carriedByLattice)) {

@@ -11,9 +11,9 @@ import { insecureEdgeWarning, warnInsecureEdge } from "./insecure-edge-warning";
 import { EdgeWebAcl } from "./web-acl";
 
 /**
- * The edge's certificate as a typed value, for every path that terminates public TLS: the
- * ALB Ingress today, a VPC Lattice HTTPS listener (its `certificateArn`) or the ECS ALB
- * later. One certificate per domain, however many paths serve it.
+ * The edge's certificate as a typed value, for every path that terminates public TLS (the
+ * EKS Ingress's ALB and the ECS ALB). One certificate per domain, however many paths serve
+ * it. VPC Lattice is not public: its HTTPS listeners use certificates Lattice manages.
  */
 export interface EdgeCertificateRef {
   readonly domainName: string;
