@@ -61,6 +61,11 @@ export const OBSERVABILITY_ASSUMPTIONS = {
   /** Months AMP keeps samples (its fixed 150-day retention). */
   ampRetentionMonths: 150 / 30.4,
   daysPerMonth: 30.4,
+  /**
+   * Bytes of one VPC Lattice access log entry (a JSON object of about 30 fields: source VPC
+   * and principal, target, status, timings, TLS details), for the ingestion estimate.
+   */
+  latticeAccessLogBytesPerRequest: 1200,
 } as const;
 
 export interface ObservabilityCostLine {
@@ -104,6 +109,17 @@ export function observabilityCost(config: PlatformConfig, prices: Pick<PriceTabl
   };
   logs("Fargate", "observability.logs.fargate.enabled", obs.logs.fargate.enabled, fargate.length, obs.logs.fargate.retentionDays);
   logs("EC2 (Container Insights Fluent Bit)", "observability.logs.ec2.enabled", obs.logs.ec2.enabled, ec2.length, obs.logs.ec2.retentionDays);
+  if (config.mesh.implementation === "vpc-lattice" && config.platform.orchestrator === "eks") {
+    // One entry per request through the service network, from the request-rate estimate the traces use.
+    const lattice = obs.logs.lattice;
+    const requests = obs.traces.estimatedRequestsPerSecond * prices.hoursPerMonth * 3600;
+    const gib = (requests * a.latticeAccessLogBytesPerRequest) / 2 ** 30;
+    const stored = (gib * lattice.retentionDays) / a.daysPerMonth;
+    const setting = "observability.logs.lattice.enabled";
+    add({ switch: setting, on: lattice.enabled, part: "VPC Lattice access log ingestion", quantity: `${round(gib)} GiB/month (${obs.traces.estimatedRequestsPerSecond} req/s × ${a.latticeAccessLogBytesPerRequest} B)`, monthly: gib * prices.cloudwatchLogs.ingestPerGb.value });
+    add({ switch: setting, on: lattice.enabled, part: "VPC Lattice access log storage", quantity: `${round(stored)} GiB kept (${lattice.retentionDays} d retention)`, monthly: stored * prices.cloudwatchLogs.storageGbMonth.value });
+    add({ switch: setting, on: lattice.enabled, part: "KMS key for the Lattice access log", quantity: "1 key", monthly: p.kmsKeyMonth.value });
+  }
   const observations = (pods + nodes) * a.observationsPerEntityMinute * minutes;
   add({
     switch: "observability.logs.ec2.enabled",

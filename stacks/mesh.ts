@@ -90,6 +90,7 @@ export class MeshStack extends PlatformStack {
       gatewayControllerChartVersion: mesh.implementation === "vpc-lattice" ? installed.controllerChartVersion : "",
       serviceNetworkId: installed.serviceNetworkId,
       serviceNetworkArn: installed.serviceNetworkArn,
+      latticeAccessLogGroup: installed.accessLogGroup,
     };
     publishOutputs(this, MESH_OUTPUTS, this.outputs);
   }

@@ -42,6 +42,15 @@ export class Naming {
     return `/${this.platform.name}/${this.platform.environment}/${purpose}`;
   }
 
+  /**
+   * Log group for logs an AWS service delivers (vended logs, e.g. VPC Lattice access logs):
+   * under /aws/vendedlogs/, which CloudWatch Logs' delivery resource policy covers with one
+   * wildcard instead of growing a statement per group.
+   */
+  vendedLogGroup(purpose: string): string {
+    return `/aws/vendedlogs/${this.platform.name}/${this.platform.environment}/${purpose}`;
+  }
+
   /** Log group of an AWS WAF web ACL: WAF logs only to groups whose name starts with "aws-waf-logs-". */
   wafLogGroup(purpose: string): string {
     return `aws-waf-logs-${this.name(purpose)}`;

@@ -56,12 +56,26 @@ const ec2Logs = z
   })
   .prefault({});
 
+const latticeAccessLogs = z
+  .strictObject({
+    /**
+     * With mesh.implementation "vpc-lattice": every request through the service network
+     * (caller's IAM principal, target, status, duration) to a KMS-encrypted CloudWatch log
+     * group, through a Lattice access log subscription the mesh stack creates. @default true
+     */
+    enabled: z.boolean().default(true),
+    /** Retention of the access log group: it is the record of who called whom. @default 365 */
+    retentionDays: logRetentionDays.default(365),
+  })
+  .prefault({});
+
 export const observabilitySchema = z
   .strictObject({
     logs: z
       .strictObject({
         fargate: fargateLogs,
         ec2: ec2Logs,
+        lattice: latticeAccessLogs,
         /** Only for `npm run cost`: log volume one service writes per month. @default 1 */
         estimatedGiBPerServiceMonth: z.number().min(0, { error: "must be 0 or more GiB" }).max(10_000, { error: "must be at most 10000 GiB" }).default(1),
       })
@@ -91,7 +105,7 @@ export const observabilitySchema = z
          * mesh.controller.tracing.enabled). @default false
          */
         enabled: z.boolean().default(false),
-        /** Only for `npm run cost`: requests per second across the catalog. @default 10 */
+        /** Only for `npm run cost`: requests per second across the catalog (traces and, under VPC Lattice, its access log). @default 10 */
         estimatedRequestsPerSecond: z.number().min(0, { error: "must be 0 or more" }).default(10),
       })
       .prefault({}),

@@ -18,6 +18,11 @@ export const MESH_OUTPUTS = {
   gatewayControllerChartVersion: { name: "gateway_controller_chart_version", kind: "string", description: "aws-gateway-controller-chart version installed with vpc-lattice (\"\" with appmesh)" },
   serviceNetworkId: { name: "service_network_id", kind: "string", description: "VPC Lattice service network ID, associated with the VPC (\"\" with appmesh)" },
   serviceNetworkArn: { name: "service_network_arn", kind: "string", description: "VPC Lattice service network ARN; the workloads' Gateway of the same name points at it (\"\" with appmesh)" },
+  latticeAccessLogGroup: {
+    name: "lattice_access_log_group",
+    kind: "string",
+    description: "CloudWatch log group of the VPC Lattice service network's access logs, one entry per request (\"\" with appmesh or observability.logs.lattice.enabled false)",
+  },
 } as const satisfies Contract;
 
 export type MeshOutputs = ContractValues<typeof MESH_OUTPUTS>;

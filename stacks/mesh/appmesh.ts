@@ -79,6 +79,7 @@ export const installAppMesh: MeshInstaller = ({ scope, config, naming, cluster, 
     sidecarInjectionLabel: "appmesh.k8s.aws/sidecarInjectorWebhook=enabled",
     serviceNetworkId: "",
     serviceNetworkArn: "",
+    accessLogGroup: "",
   };
 };
 

@@ -20,6 +20,8 @@ export interface InstalledMesh {
   readonly sidecarInjectionLabel: string;
   readonly serviceNetworkId: string;
   readonly serviceNetworkArn: string;
+  /** CloudWatch log group of the service network's access logs ("" when none). */
+  readonly accessLogGroup: string;
 }
 
 /** What an installer is given by the mesh stack. */

@@ -11,6 +11,7 @@ import type { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
 import { HelmAddon } from "../constructs/helm-addon";
 import { IrsaRole } from "../constructs/irsa-role";
+import { LatticeAccessLogs } from "../constructs/lattice-access-logs";
 import { GatewayApiCrds } from "./gateway-api-crds";
 import { type MeshInstaller, permissionsOf } from "./installer";
 
@@ -29,8 +30,9 @@ export function latticePrefixListName(region: string): string {
  * Amazon VPC Lattice: the Gateway API CRDs and the controller's own CRDs (both applied by
  * Terraform at their pinned versions), the AWS Gateway API Controller with its IRSA role,
  * the service network and its association with the platform's VPC (created here, in state
- * and outputs, not implicitly by the controller), and the security-group rules that let
- * the Lattice data plane (its managed prefix list) reach pods on the catalog's ports.
+ * and outputs, not implicitly by the controller), the network's access logs to an encrypted
+ * log group (observability.logs.lattice), and the security-group rules that let the
+ * Lattice data plane (its managed prefix list) reach pods on the catalog's ports.
  *
  * The GatewayClass and the Gateway are custom resources of the CRDs installed here, so the
  * workloads stack creates them (kubernetes_manifest needs the CRDs at plan time, as the
@@ -93,6 +95,12 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
     vpcIdentifier: vpcId,
   });
 
+  // Who called whom, for every request through the network (observability.logs.lattice).
+  const accessLogSettings = config.observability.logs.lattice;
+  const accessLogs = accessLogSettings.enabled
+    ? new LatticeAccessLogs(scope, "lattice-access-logs", { context: aws, naming, serviceNetworkId: serviceNetwork.id, retentionDays: accessLogSettings.retentionDays })
+    : undefined;
+
   // The Lattice data plane reaches pods from its managed prefix list, looked up by name.
   const prefixList = new DataAwsEc2ManagedPrefixList(scope, "lattice-prefix-list", { name: latticePrefixListName(region) });
   for (const port of latticePorts(config.workloads.app.services)) {
@@ -136,6 +144,7 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
     sidecarInjectionLabel: "",
     serviceNetworkId: serviceNetwork.id,
     serviceNetworkArn: serviceNetwork.arn,
+    accessLogGroup: accessLogs ? accessLogs.logGroup.name : "",
   };
 };
 
