@@ -38,6 +38,25 @@ function admissionErrors(m: Record<string, any>): string[] {
   return [...crdErrors(m), ...cel.failed, ...cel.unevaluated.map((u) => `not evaluated: ${u}`)];
 }
 
+/**
+ * The lines that synthesizing a config (`syntheses` times in one process) writes to stderr
+ * and that start with `prefix`. Warnings print once per process, so they are reset first.
+ */
+function stderrLines(input: PlatformConfigInput, prefix: string, syntheses = 1): string[] {
+  resetRoutingWarnings();
+  const writes: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    writes.push(String(chunk));
+    return true;
+  });
+  try {
+    for (let i = 0; i < syntheses; i++) synthPlatform(input);
+  } finally {
+    spy.mockRestore();
+  }
+  return writes.join("").split("\n").filter((l) => l.startsWith(prefix));
+}
+
 /** Synthesizes with a generated catalog in place of "reference" (scripts/bench.ts: a 90/10 canary every 10th service). */
 function synthWithCatalog(catalog: unknown, overrides: PlatformConfigInput = {}): Synthesized {
   const catalogs = CATALOGS as Record<string, unknown>;
@@ -389,18 +408,7 @@ describe("vpc-lattice: TLS between services (mesh.tls)", () => {
 
   it("with TLS off, keeps plain-HTTP listeners and says so once per synth", () => {
     for (const l of listenersOf(off)) expect(l.protocol).toBe("HTTP");
-    resetRoutingWarnings();
-    const writes: string[] = [];
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
-    try {
-      synthPlatform(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } }));
-    } finally {
-      vi.restoreAllMocks();
-    }
-    expect(writes.join("").split("\n").filter((l) => l.includes("mesh.tls.mode"))).toEqual([
+    expect(stderrLines(withDev({ mesh: { implementation: "vpc-lattice", tls: { mode: "off" } } }), 'WARNING: mesh.implementation "vpc-lattice": mesh.tls.mode')).toEqual([
       'WARNING: mesh.implementation "vpc-lattice": mesh.tls.mode: "off" leaves calls between services in plain HTTP from caller to Lattice; "strict" (the default with vpc-lattice) puts every service on an HTTPS listener with a certificate Lattice manages, at no extra cost.',
     ]);
   });
@@ -498,18 +506,8 @@ describe("the admission check used above", () => {
 describe("vpc-lattice: what Lattice cannot express", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  const warningsOf = (input: PlatformConfigInput) => {
-    resetRoutingWarnings();
-    const writes: string[] = [];
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    });
-    synthPlatform(input);
-    synthPlatform(input);
-    vi.restoreAllMocks();
-    return writes.join("").split("\n").filter((l) => l.startsWith("WARNING: mesh.implementation"));
-  };
+  // Two syntheses in one process: each warning still appears once.
+  const warningsOf = (input: PlatformConfigInput) => stderrLines(input, "WARNING: mesh.implementation", 2);
 
   it("warns once per synth, naming the service and the field, for Yelb's retries, its tcp services and its UI's hard-wired backend", () => {
     expect(warningsOf(withDev({ ...LATTICE, workloads: { catalog: "yelb" } }))).toEqual([
@@ -530,17 +528,7 @@ describe("vpc-lattice: what Lattice cannot express", () => {
   });
 
   it("says when mesh settings of the other implementation are set, instead of ignoring them silently", () => {
-    const settingsWarnings = (input: PlatformConfigInput) => {
-      resetRoutingWarnings();
-      const writes: string[] = [];
-      vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-        writes.push(String(chunk));
-        return true;
-      });
-      synthPlatform(input);
-      vi.restoreAllMocks();
-      return writes.join("").split("\n").filter((l) => l.startsWith("WARNING: mesh."));
-    };
+    const settingsWarnings = (input: PlatformConfigInput) => stderrLines(input, "WARNING: mesh.");
     expect(settingsWarnings(withDev({ mesh: { implementation: "vpc-lattice", controller: { replicas: 3 } } }))).toEqual([
       'WARNING: mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.',
     ]);

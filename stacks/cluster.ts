@@ -19,7 +19,7 @@ import { skipCheck } from "./constructs/checkov";
 import { FargateProfiles } from "./constructs/fargate-profiles";
 import { IrsaRole } from "./constructs/irsa-role";
 import { addKarpenterInfrastructure } from "./constructs/karpenter-infrastructure";
-import { PlatformKmsKey } from "./constructs/kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "./constructs/kms-key";
 import { ManagedNodeGroup } from "./constructs/node-group";
 import { ClusterTelemetry } from "./observability/cluster-telemetry";
 import { fargateNamespaces } from "./observability/names";
@@ -61,13 +61,7 @@ export class ClusterStack extends PlatformStack {
       context,
       description: `Encrypts the control-plane logs of EKS cluster ${clusterName}`,
       alias: this.naming.kmsAlias("eks-cluster-logs"),
-      serviceGrants: [
-        {
-          service: `logs.${region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [context.arn("logs", `log-group:${logGroupName}`)] }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(region, [context.arn("logs", `log-group:${logGroupName}`)])],
     });
     const logGroup = new CloudwatchLogGroup(this, "control-plane-log-group", {
       name: logGroupName,

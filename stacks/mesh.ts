@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CHARTS } from "../charts/versions";
 import { ignoredMeshSettings } from "../config/schema/lattice";
 import { type MeshImplementation, meshSchema } from "../config/schema/mesh";
@@ -11,7 +11,7 @@ import { HelmAddon } from "./constructs/helm-addon";
 import { IrsaRole } from "./constructs/irsa-role";
 import { configureKubernetesProviders } from "./constructs/kubernetes-providers";
 import { installAppMesh } from "./mesh/appmesh";
-import { type MeshInstaller, permissionsOf } from "./mesh/installer";
+import type { MeshInstaller } from "./mesh/installer";
 import { installVpcLattice } from "./mesh/vpc-lattice";
 import { addObservabilityObjects } from "./observability/kubernetes-objects";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -120,8 +120,8 @@ export class MeshStack extends PlatformStack {
       description: "AWS Load Balancer Controller: manages ALBs/NLBs for ingresses and services",
       statements: loadBalancerControllerStatements(aws),
     });
-    const permissions = role.node.tryFindChild("permissions");
-    if (permissions instanceof DataAwsIamPolicyDocument) {
+    const permissions = role.permissions;
+    if (permissions) {
       const why =
         "the AWS Load Balancer Controller's documented policy (v3.5.0): it creates load balancers, target groups and security groups for ingresses that do not exist yet, and associates WAF/Shield with them, so those actions cannot name a resource ARN; every write on an existing resource is conditioned on the elbv2.k8s.aws/cluster tag the controller sets";
       skipCheck(permissions, "CKV_AWS_111", why);
@@ -142,7 +142,7 @@ export class MeshStack extends PlatformStack {
         vpcId: network.vpcId,
         serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.role.arn } },
       },
-      dependsOn: permissionsOf(role),
+      dependsOn: role.permissionsInPlace(),
     });
     return addon;
   }

@@ -22,7 +22,7 @@ import { NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "./contract
 import { AwsContext } from "./constructs/aws-context";
 import { skipCheck } from "./constructs/checkov";
 import { karpenterDiscoveryTags } from "./constructs/karpenter-names";
-import { PlatformKmsKey } from "./constructs/kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "./constructs/kms-key";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 /** Interface endpoints per config switch; ECR needs both its API and its registry endpoint. */
@@ -160,13 +160,7 @@ export class NetworkStack extends PlatformStack {
       context,
       description: `Encrypts the ${this.naming.prefix} VPC flow logs`,
       alias: this.naming.kmsAlias("vpc-flow-logs"),
-      serviceGrants: [
-        {
-          service: `logs.${region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [groupArn] }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(region, [groupArn])],
     });
 
     const group = new CloudwatchLogGroup(this, "flow-log-group", {

@@ -24,15 +24,24 @@ export function clusterHostname(service: Pick<ResolvedService, "name" | "namespa
 /** First port of the SigV4 signing proxies inside a caller's pod (127.0.0.1 only): one per signed dependency. */
 export const SIGNING_PROXY_BASE_PORT = 8005;
 
+/** The dependencies of a caller that Lattice carries, in `dependsOn` order, each once. */
+function latticeDependencies(service: Pick<ResolvedService, "dependsOn">, services: readonly ResolvedService[]): ResolvedService[] {
+  return [...new Set(service.dependsOn)].flatMap((d) => services.filter((o) => o.name === d && carriedByLattice(o)));
+}
+
+/** Whether any env value of a caller names the dependency by its cluster DNS name. */
+function envNames(service: Pick<ResolvedService, "env">, dep: ResolvedService): boolean {
+  return Object.values(service.env).some((v) => v.includes(clusterHostname(dep)));
+}
+
 /**
  * The Lattice dependencies of a caller that its env names by cluster DNS name, in
  * `dependsOn` order: each gets its own signing proxy, which the env is pointed at.
  */
 export function signedDependencies(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): string[] {
-  return [...new Set(service.dependsOn)].filter((d) => {
-    const dep = services.find((o) => o.name === d);
-    return dep !== undefined && carriedByLattice(dep) && Object.values(service.env).some((v) => v.includes(clusterHostname(dep)));
-  });
+  return latticeDependencies(service, services)
+    .filter((dep) => envNames(service, dep))
+    .map((dep) => dep.name);
 }
 
 /** The local port of each signed dependency's proxy. */
@@ -42,10 +51,7 @@ export function signingProxyPorts(service: Pick<ResolvedService, "dependsOn" | "
 
 /** The Lattice dependency an env value names with an https:// URL, if any. */
 function httpsDependency(service: Pick<ResolvedService, "dependsOn">, services: readonly ResolvedService[], value: string): string | undefined {
-  return service.dependsOn.find((d) => {
-    const dep = services.find((o) => o.name === d);
-    return dep !== undefined && carriedByLattice(dep) && dep.protocol !== "grpc" && value.includes(`https://${clusterHostname(dep)}`);
-  });
+  return latticeDependencies(service, services).find((dep) => dep.protocol !== "grpc" && value.includes(`https://${clusterHostname(dep)}`))?.name;
 }
 
 /** Ports the Lattice data plane must reach pods on: one per distinct port of the carried services. */
@@ -108,13 +114,10 @@ export function latticeWarnings(services: readonly ResolvedService[], tls: "off"
           ".",
       );
     }
-    const unnamed = s.dependsOn.filter((d) => {
-      const dep = services.find((o) => o.name === d);
-      return dep && carriedByLattice(dep) && !Object.values(s.env).some((v) => v.includes(clusterHostname(dep)));
-    });
+    const unnamed = latticeDependencies(s, services).filter((dep) => !envNames(s, dep));
     if (unnamed.length) {
       out.push(
-        `${s.namespace}/${s.name}.dependsOn: no env value of ${s.name} names ${unnamed.map((d) => clusterHostname(services.find((o) => o.name === d)!)).join(", ")}, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service's env (it is rewritten to the Lattice name) or read it from the route's ${"application-networking.k8s.aws/lattice-assigned-domain-name"} annotation.`,
+        `${s.namespace}/${s.name}.dependsOn: no env value of ${s.name} names ${unnamed.map(clusterHostname).join(", ")}, so the platform cannot hand it the Lattice name; calls the app makes to the cluster name bypass VPC Lattice (no weights, no IAM auth). Put the URL in the service's env (it is rewritten to the Lattice name) or read it from the route's ${"application-networking.k8s.aws/lattice-assigned-domain-name"} annotation.`,
       );
     }
     if (s.retryPolicy) {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -32,6 +32,10 @@ export interface IrsaRoleProps {
  */
 export class IrsaRole extends Construct {
   readonly role: IamRole;
+  /** The inline permissions document (when `statements` were given): checks are skipped on it with a reason. */
+  readonly permissions?: DataAwsIamPolicyDocument;
+  /** The inline policy that carries them. */
+  private readonly inlinePolicy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
@@ -57,12 +61,22 @@ export class IrsaRole extends Construct {
     this.role.overrideLogicalId(id);
 
     if (props.statements?.length) {
-      const policy = new DataAwsIamPolicyDocument(this, "permissions", { statement: props.statements });
-      policy.overrideLogicalId(`${id}-permissions`);
-      new IamRolePolicy(this, "policy", { name: "permissions", role: this.role.id, policy: policy.json }).overrideLogicalId(`${id}-permissions`);
+      this.permissions = new DataAwsIamPolicyDocument(this, "permissions", { statement: props.statements });
+      this.permissions.overrideLogicalId(`${id}-permissions`);
+      this.inlinePolicy = new IamRolePolicy(this, "policy", { name: "permissions", role: this.role.id, policy: this.permissions.json });
+      this.inlinePolicy.overrideLogicalId(`${id}-permissions`);
     }
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn }).overrideLogicalId(`${id}-managed-${i}`);
     });
+  }
+
+  /**
+   * What a workload using the role must wait for: its inline policy, so a controller never
+   * starts with a role that cannot yet do anything (its first calls would fail with
+   * AccessDenied and back off).
+   */
+  permissionsInPlace(): ITerraformDependable[] {
+    return this.inlinePolicy ? [this.inlinePolicy] : [];
   }
 }

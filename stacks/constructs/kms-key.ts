@@ -11,6 +11,18 @@ export interface ServiceKeyGrant {
   readonly conditions: { test: string; variable: string; values: string[] }[];
 }
 
+/**
+ * What CloudWatch Logs needs of a key that encrypts log groups: the key's use, only in the
+ * encryption context of those groups (ARNs; any `*` makes them patterns, matched with ArnLike).
+ */
+export function cloudWatchLogsGrant(region: string, logGroupArns: string[]): ServiceKeyGrant {
+  return {
+    service: `logs.${region}.amazonaws.com`,
+    actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    conditions: [{ test: logGroupArns.some((a) => a.includes("*")) ? "ArnLike" : "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: logGroupArns }],
+  };
+}
+
 export interface PlatformKmsKeyProps {
   readonly context: AwsContext;
   readonly description: string;

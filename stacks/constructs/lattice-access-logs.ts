@@ -4,7 +4,7 @@ import { VpclatticeAccessLogSubscription } from "@cdktf/provider-aws/lib/vpclatt
 import type { Naming } from "../naming";
 import type { AwsContext } from "./aws-context";
 import { skipCheck } from "./checkov";
-import { PlatformKmsKey } from "./kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "./kms-key";
 
 export interface LatticeAccessLogsProps {
   readonly context: AwsContext;
@@ -34,13 +34,7 @@ export class LatticeAccessLogs extends Construct {
       context,
       description: `Encrypts the VPC Lattice access log of ${naming.prefix}`,
       alias: naming.kmsAlias("lattice-access-logs"),
-      serviceGrants: [
-        {
-          service: `logs.${context.region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [context.arn("logs", `log-group:${name}`)] }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(context.region, [context.arn("logs", `log-group:${name}`)])],
     });
     this.logGroup = new CloudwatchLogGroup(this, "log-group", { name, retentionInDays: props.retentionDays, kmsKeyId: key.key.arn });
     this.logGroup.overrideLogicalId(`${id}-log-group`);

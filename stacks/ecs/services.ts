@@ -12,7 +12,7 @@ import { ECS_CLUSTER_OUTPUTS, ECS_SERVICES_OUTPUTS, ecsServiceOutputs, NETWORK_O
 import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
 import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
-import { PlatformKmsKey } from "../constructs/kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
 import { tableStatements } from "../constructs/table-access";
 import { addWorkloadData } from "../constructs/workload-data";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
@@ -61,13 +61,7 @@ export class EcsServicesStack extends PlatformStack {
       context,
       description: `Encrypts the ${this.naming.prefix} ECS task logs`,
       alias: this.naming.kmsAlias("ecs-task-logs"),
-      serviceGrants: [
-        {
-          service: `logs.${region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [context.arn("logs", `log-group:${logPrefix}/*`)] }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(region, [context.arn("logs", `log-group:${logPrefix}/*`)])],
     });
 
     // Security groups first, so rules can refer to callers and callees in any order.

@@ -5,7 +5,7 @@ import type { AwsContext } from "../constructs/aws-context";
 import { HelmAddon } from "../constructs/helm-addon";
 import { IrsaRole } from "../constructs/irsa-role";
 import { warnAppMeshDiscontinued } from "../constructs/mesh-warning";
-import { type MeshInstaller, permissionsOf } from "./installer";
+import type { MeshInstaller } from "./installer";
 
 /** Where the App Mesh controller runs, and as whom. Fixed: its IRSA trust names exactly this pair. */
 export const APPMESH_CONTROLLER = { namespace: "appmesh-system", serviceAccount: "appmesh-controller", releaseName: "appmesh-controller" } as const;
@@ -68,7 +68,7 @@ export const installAppMesh: MeshInstaller = ({ scope, config, naming, cluster, 
       },
       stats: { ...settings.stats },
     },
-    dependsOn: [ns, ...after.map((a) => a.release), ...permissionsOf(role)],
+    dependsOn: [ns, ...after.map((a) => a.release), ...role.permissionsInPlace()],
   });
 
   return {

@@ -1,11 +1,8 @@
 import type { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { PlatformConfig } from "../../config/schema";
 import type { ClusterOutputs, NetworkOutputs } from "../contracts";
 import type { AwsContext } from "../constructs/aws-context";
 import type { HelmAddon } from "../constructs/helm-addon";
-import type { IrsaRole } from "../constructs/irsa-role";
 import type { Naming } from "../naming";
 
 /**
@@ -42,12 +39,3 @@ export interface MeshInstallContext {
 
 /** Installs one mesh implementation's control plane into the mesh stack. */
 export type MeshInstaller = (ctx: MeshInstallContext) => InstalledMesh;
-
-/**
- * The role's inline policy, so a controller never starts with a role that cannot yet do
- * anything (its first reconciles would fail with AccessDenied and back off).
- */
-export function permissionsOf(role: IrsaRole): ITerraformDependable[] {
-  const policy = role.node.tryFindChild("policy");
-  return policy instanceof IamRolePolicy ? [policy] : [];
-}

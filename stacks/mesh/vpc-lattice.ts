@@ -1,5 +1,5 @@
 import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpclatticeServiceNetwork } from "@cdktf/provider-aws/lib/vpclattice-service-network";
 import { VpclatticeServiceNetworkVpcAssociation } from "@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association";
@@ -13,7 +13,7 @@ import { HelmAddon } from "../constructs/helm-addon";
 import { IrsaRole } from "../constructs/irsa-role";
 import { LatticeAccessLogs } from "../constructs/lattice-access-logs";
 import { GatewayApiCrds } from "./gateway-api-crds";
-import { type MeshInstaller, permissionsOf } from "./installer";
+import type { MeshInstaller } from "./installer";
 
 /** Where the AWS Gateway API Controller runs, and as whom (the upstream defaults); its IRSA trust names exactly this pair. */
 export const GATEWAY_CONTROLLER = { namespace: "aws-application-networking-system", serviceAccount: "gateway-api-controller", releaseName: "gateway-api-controller" } as const;
@@ -70,8 +70,8 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
     description: "AWS Gateway API Controller: VPC Lattice services, listeners, target groups and auth policies",
     statements: latticeControllerStatements(aws),
   });
-  const permissions = role.node.tryFindChild("permissions");
-  if (permissions instanceof DataAwsIamPolicyDocument) {
+  const permissions = role.permissions;
+  if (permissions) {
     const why =
       "the AWS Gateway API Controller's recommended policy (v2.1.3): it creates VPC Lattice services, listeners, rules and target groups whose names and IDs only exist once routes are reconciled, and lists and tags them by the controller's own tags, so vpc-lattice:* keeps Resource * as upstream ships it";
     skipCheck(permissions, "CKV_AWS_111", why);
@@ -133,7 +133,7 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
       // This chart reads its node selector under `deployment` (merged with its kubernetes.io/os: linux).
       deployment: { nodeSelector: { [COMPUTE_LABEL]: "ec2" } },
     },
-    dependsOn: [ns, ...Object.values(gatewayApi.crds), ...after.map((a) => a.release), ...permissionsOf(role)],
+    dependsOn: [ns, ...Object.values(gatewayApi.crds), ...after.map((a) => a.release), ...role.permissionsInPlace()],
   });
 
   return {

@@ -8,7 +8,7 @@ import type { ObservabilitySettings } from "../../config/schema/observability";
 import type { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
 import { IrsaRole } from "../constructs/irsa-role";
-import { PlatformKmsKey } from "../constructs/kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
 import type { Naming } from "../naming";
 import { CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, containerInsightsLogGroup, fargateLogGroup } from "./names";
 
@@ -64,13 +64,7 @@ export class ClusterTelemetry extends Construct {
       context,
       description: `Encrypts the pod logs of EKS cluster ${props.clusterName} (Fargate and Container Insights)`,
       alias: naming.kmsAlias("workload-logs"),
-      serviceGrants: [
-        {
-          service: `logs.${context.region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: groupArnPatterns }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(context.region, groupArnPatterns)],
     });
     const group = (logicalId: string, name: string, retentionDays: number, setting: string) => {
       const g = new CloudwatchLogGroup(scope, logicalId, { name, retentionInDays: retentionDays, kmsKeyId: key.key.arn });
@@ -119,7 +113,6 @@ export class ClusterTelemetry extends Construct {
           { sid: "DescribeNodes", actions: ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeVolumes"], resources: ["*"] },
         ],
       });
-      const rolePolicy = role.node.tryFindChild("policy");
       this.addon = new EksAddon(scope, `addon-${CLOUDWATCH_AGENT.addonName}`, {
         clusterName: props.clusterNameRef,
         addonName: CLOUDWATCH_AGENT.addonName,
@@ -129,7 +122,7 @@ export class ClusterTelemetry extends Construct {
         resolveConflictsOnUpdate: "OVERWRITE",
         configurationValues: JSON.stringify({ containerLogs: { enabled: true } }),
         // DaemonSets need nodes; the agent must find its groups and its permissions in place.
-        dependsOn: [...props.addonDependsOn, ...this.containerInsightsLogGroups, ...(rolePolicy ? [rolePolicy as IamRolePolicy] : [])],
+        dependsOn: [...props.addonDependsOn, ...this.containerInsightsLogGroups, ...role.permissionsInPlace()],
       });
     }
   }

@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import type { AwsContext } from "../aws-context";
-import { PlatformKmsKey } from "../kms-key";
+import { cloudWatchLogsGrant, PlatformKmsKey } from "../kms-key";
 
 /**
  * The AWS managed rule groups a public web application normally starts from, in the order
@@ -57,13 +57,7 @@ export class EdgeWebAcl extends Construct {
       context,
       description: `Encrypts the WAF request log of ${props.name}`,
       alias: props.keyAlias,
-      serviceGrants: [
-        {
-          service: `logs.${context.region}.amazonaws.com`,
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          conditions: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [groupArn] }],
-        },
-      ],
+      serviceGrants: [cloudWatchLogsGrant(context.region, [groupArn])],
     });
     this.logGroup = new CloudwatchLogGroup(this, "log-group", { name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: key.key.arn });
     this.logGroup.overrideLogicalId(`${id}-log-group`);
