@@ -1,3 +1,5 @@
+import { forgetPrinted, printOnce } from "./synth-warnings";
+
 /**
  * AWS App Mesh stopped operating on 2026-09-30. The platform still generates it (its
  * controller's last chart is pinned), but every synth says so, once per process.
@@ -11,19 +13,12 @@ export const MESH_DISCONTINUATION_WARNING = [
   "  (config/environments/prod.ts already does). See docs/mesh.md for what changes and how to switch a running environment.",
 ].join("\n");
 
-// On globalThis, so that two copies of this module (tsx's require and an ESM import) still warn once.
-const WARNED = Symbol.for("eks-mesh-platform.mesh-discontinuation-warned");
-type Flagged = typeof globalThis & { [WARNED]?: boolean };
-
 /** Prints the discontinuation warning to stderr, the first time it is called in this process. */
 export function warnAppMeshDiscontinued(): void {
-  const g = globalThis as Flagged;
-  if (g[WARNED]) return;
-  g[WARNED] = true;
-  process.stderr.write(`${MESH_DISCONTINUATION_WARNING}\n`);
+  printOnce("appmesh-discontinued", MESH_DISCONTINUATION_WARNING);
 }
 
 /** For tests: forget that the warning was printed. */
 export function resetMeshDiscontinuationWarning(): void {
-  delete (globalThis as Flagged)[WARNED];
+  forgetPrinted("appmesh-discontinued");
 }

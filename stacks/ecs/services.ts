@@ -13,6 +13,7 @@ import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../constructs/checkov";
 import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
 import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
+import { printOnce } from "../constructs/synth-warnings";
 import { tableStatements } from "../constructs/table-access";
 import { addWorkloadData } from "../constructs/workload-data";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
@@ -25,9 +26,6 @@ export function callersOf(services: readonly ResolvedService[]): Map<string, str
   for (const s of services) for (const callee of s.dependsOn) callers.get(callee)?.push(s.name);
   return callers;
 }
-
-// Printed once per process and message, to stdout like the edge warning (ops/synth-warnings.ts carries "WARNING:" lines into the plan comment).
-const PRINTED = Symbol.for("eks-mesh-platform.ecs-warnings-printed");
 
 /**
  * The catalog on ECS (platform.orchestrator "ecs"), in place of the workloads stack: the
@@ -45,12 +43,8 @@ export class EcsServicesStack extends PlatformStack {
     const cluster = this.upstream("ecs-cluster", ECS_CLUSTER_OUTPUTS);
     const context = new AwsContext(this, "aws-context", region);
 
-    const g = globalThis as typeof globalThis & { [PRINTED]?: Set<string> };
-    const printed = (g[PRINTED] ??= new Set());
-    for (const w of ecsWarnings(catalog).map(formatEcsWarning)) {
-      if (!printed.has(w)) process.stdout.write(`${w}\n`);
-      printed.add(w);
-    }
+    // To stdout like the edge warning: ops/synth-warnings.ts carries "WARNING:" lines into the plan comment.
+    for (const w of ecsWarnings(catalog).map(formatEcsWarning)) printOnce("ecs", w, "stdout");
 
     // Tables, image repositories and their keys: the same as on EKS (stacks/constructs/workload-data.ts).
     const { tables, tableKey, repositories: repos } = addWorkloadData(this, { config, naming: this.naming, context });

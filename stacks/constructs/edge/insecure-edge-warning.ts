@@ -1,4 +1,5 @@
 import { INSECURE_OPT_OUT } from "../../../config/schema/edge";
+import { forgetPrinted, printOnce } from "../synth-warnings";
 
 /**
  * The warning every synth prints while the public edge is plain HTTP by choice. It goes to
@@ -15,19 +16,12 @@ export function insecureEdgeWarning(environment: string, publicServices: readonl
   ].join("\n");
 }
 
-const WARNED = Symbol.for("eks-mesh-platform.insecure-edge-warned");
-type Flagged = typeof globalThis & { [WARNED]?: Set<string> };
-
 /** Prints the warning to stdout, once per process for each distinct text. */
 export function warnInsecureEdge(text: string): void {
-  const g = globalThis as Flagged;
-  const seen = (g[WARNED] ??= new Set());
-  if (seen.has(text)) return;
-  seen.add(text);
-  process.stdout.write(`${text}\n`);
+  printOnce("insecure-edge", text, "stdout");
 }
 
 /** For tests: forget which warnings were printed. */
 export function resetInsecureEdgeWarning(): void {
-  delete (globalThis as Flagged)[WARNED];
+  forgetPrinted("insecure-edge");
 }
