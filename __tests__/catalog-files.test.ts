@@ -7,8 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGS } from "../apps";
-import { ConfigError, loadConfig, parseConfig } from "../config/load";
+import { loadConfig, parseConfig } from "../config/load";
 import { readStructuredFile } from "../config/source-file";
+import { refusal } from "./support/config";
 import { withDev } from "./support/synth";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -19,16 +20,6 @@ function write(name: string, text: string): string {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, text);
   return file;
-}
-
-function refusal(input: unknown): string {
-  try {
-    parseConfig(input, "test config");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("config was accepted but should have been refused");
 }
 
 const SHOP_YAML = `# a team's catalog

@@ -3,22 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, availableEnvironments, loadConfig, parseConfig } from "../config/load";
-import { withDev } from "./support/config";
+import { availableEnvironments, loadConfig, parseConfig } from "../config/load";
+import { refusal, withDev } from "./support/config";
 
 const ROOT = path.resolve(__dirname, "..");
 
 /** The message a refused config produces (fails the test if it is accepted). */
-function refusal(input: unknown): string {
-  try {
-    parseConfig(input, "test.json");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("config was accepted but should have been refused");
-}
-
 /** The one field without a default for the reference catalog (it has a public service): the edge's domain, or the opt-out. */
 const THROWAWAY = { edge: { insecurePlainHttpForThrowawayEnvironment: true } };
 
@@ -96,14 +86,14 @@ describe("refused configs name the field, the problem and what is allowed", () =
     ["ECR endpoints without S3", { network: { vpcEndpoints: { ecr: true } } }, "network.vpcEndpoints.ecr: needs vpcEndpoints.s3 too"],
     ["no NAT and no endpoints", { network: { natGateways: "none" } }, 'network.natGateways: "none" leaves private subnets without a way to pull images'],
   ])("%s", (_name, input, message) => {
-    const text = refusal(input);
+    const text = refusal(input, "test.json");
     expect(text).toContain("Invalid configuration in test.json:");
     expect(text).toContain(message);
     expect(text).toContain("Nothing was synthesized");
   });
 
   it("lists every bad field at once", () => {
-    const text = refusal({ network: { cidr: "nope", natGateways: "two" }, platform: { region: "x" } });
+    const text = refusal({ network: { cidr: "nope", natGateways: "two" }, platform: { region: "x" } }, "test.json");
     expect(text.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(3);
   });
 });

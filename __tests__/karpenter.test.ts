@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigError, parseConfig } from "../config/load";
+import { parseConfig } from "../config/load";
 import { COMPUTE_LABEL, NODE_GROUP_LABEL } from "../config/schema/cluster";
 import { nodeGroupLabels } from "../config/schema/cross-checks";
 import { nodePoolLabels, poolSatisfies } from "../config/schema/node-pool-scheduling";
@@ -9,20 +9,11 @@ import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { KARPENTER_NODEPOOL_LABEL } from "../stacks/constructs/capacity-addons";
 import { ec2NodeClassManifest, nodePoolManifest } from "../stacks/constructs/karpenter-node-pools";
 import { Naming } from "../stacks/naming";
+import { refusal } from "./support/config";
 import { karpenterCrdErrors } from "./support/karpenter-crds";
 import { policyOf, type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const KARPENTER = { cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as const;
-
-function refusal(input: unknown): string {
-  try {
-    parseConfig(input, "test config");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("config was accepted but should have been refused");
-}
 
 /** Does a node with these labels satisfy a required nodeAffinity term list (Exists / DoesNotExist / In)? */
 function affinityAdmits(terms: { matchExpressions: { key: string; operator: string; values?: string[] }[] }[], labels: Record<string, string>): boolean {
