@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATALOGS } from "../apps/catalog";
+import { CATALOGS } from "../apps";
 import { loadConfig, parseConfig } from "../config/load";
 import { readStructuredFile } from "../input/source-file";
 import { refusal } from "./support/config";

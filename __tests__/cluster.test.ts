@@ -2,11 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { DEFAULT_ADDON_VERSIONS, FARGATE_LIMITS, type FargateProfile, validateFargateProfiles } from "../config/schema/cluster";
+import { type FargateProfile, validateFargateProfiles } from "../config/schema/cluster";
 import type { PlatformConfigInput } from "../config/schema";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { principalSlug } from "../stacks/cluster/stack";
 import { policyOf, scratchDir, synthPlatform, withDev } from "./support/synth";
+import { DEFAULT_ADDON_VERSIONS } from "../facts/eks";
+import { FARGATE_LIMITS } from "../facts/fargate";
 
 const PRIVATE_SUBNETS = "${data.terraform_remote_state.remote-state-network.outputs.private_subnet_ids}";
 const CLUSTER_NAME = "${aws_eks_cluster.cluster.name}";

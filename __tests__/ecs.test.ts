@@ -8,7 +8,8 @@ import { EMPTY_STATE_FILE, planStandInsFromEnv } from "../stacks/synth/plan-stan
 import { ECS_CLUSTER_OUTPUTS } from "../stacks/contracts";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseConfig } from "../config/load";
-import { CATALOGS, resolveCatalog, type CatalogInput, type ResolvedCatalog } from "../apps/catalog";
+import { CATALOGS } from "../apps";
+import { resolveCatalog, type CatalogInput, type ResolvedCatalog } from "../apps/catalog";
 import { checkEcs, ecsLaunch, ecsWarnings, formatEcsWarning, primaryVersion } from "../config/schema/ecs-checks";
 import { ecsSchema } from "../config/schema/ecs";
 import { cpuUnits, ecsTaskDemand, tryEcsFargateSize } from "../placement/ecs-sizing";
@@ -366,7 +367,7 @@ describe("ecs-services stack: services, networking, scaling", () => {
     expect(CATALOGS.reference.services[0].env!.LOGIN_API_URL).toBe("http://service-user.apiuser.svc.cluster.local:8080");
     expect(sc(yelb, "service-yelb-appserver-v1").service[0]).toMatchObject({ discovery_name: "yelb-appserver", client_alias: { dns_name: "yelb-appserver.yelb.svc.cluster.local" } });
     expect(sc(yelb, "service-yelb-appserver-v2").service[0]).toMatchObject({ discovery_name: "yelb-appserver-v2", client_alias: { dns_name: "yelb-appserver-v2.yelb.svc.cluster.local" } });
-    expect(primaryVersion({ versions: [{ name: "a", weight: 10 }, { name: "b", weight: 90 }] })).toBe("b");
+    expect(primaryVersion({ versions: [{ name: "a", weight: 10, image: { external: "a:1" } }, { name: "b", weight: 90, image: { external: "b:1" } }] })).toBe("b");
   });
 
   it("callers start after what they call (Service Connect resolves only endpoints that exist)", () => {

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
-import { CATALOGS } from "../apps/catalog";
+import { CATALOGS } from "../apps";
 import { readStructuredFile } from "../input/source-file";
 import devConfig from "../config/environments/dev";
 import ecsConfig from "../config/environments/ecs";

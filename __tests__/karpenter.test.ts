@@ -2,16 +2,16 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseConfig } from "../config/load";
-import { COMPUTE_LABEL, NODE_GROUP_LABEL } from "../config/schema/cluster";
-import { nodeGroupLabels } from "../config/schema/cross-checks";
-import { nodePoolLabels, poolSatisfies } from "../config/schema/node-pool-scheduling";
+
+
+import { poolSatisfies } from "../config/schema/node-pool-scheduling";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
-import { KARPENTER_NODEPOOL_LABEL } from "../stacks/addons/capacity-addons";
 import { ec2NodeClassManifest, nodePoolManifest } from "../stacks/addons/karpenter/node-pools";
 import { Naming } from "../facts/naming";
 import { refusal } from "./support/config";
 import { karpenterCrdErrors } from "./support/karpenter-crds";
 import { policyOf, type Synthesized, synthPlatform, withDev } from "./support/synth";
+import { KARPENTER_NODEPOOL_LABEL, nodeGroupLabels, nodePoolLabels, COMPUTE_LABEL, NODE_GROUP_LABEL } from "../facts/labels";
 
 const KARPENTER = { cluster: { autoscaling: "karpenter", verticalPodAutoscaler: true } } as const;
 
@@ -112,13 +112,14 @@ describe("Karpenter config refusals name the field", () => {
         interruptible: true,
         consolidation: { policy: "WhenEmptyOrUnderutilized", after: "1m", budgets: [{ nodes: "10%" }] },
         expireAfter: "720h",
+        instances: { categories: ["c", "m", "r"] },
       },
     });
   });
 });
 
 describe("Karpenter custom resources validate against the v1.14.1 CRDs", () => {
-  const naming = new Naming({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: { team: "platform" } });
+  const naming = new Naming({ name: "eksmesh", environment: "dev", tags: { team: "platform" } });
   const config = parseConfig(
     withDev({
       cluster: {

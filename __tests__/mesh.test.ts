@@ -1,17 +1,18 @@
-import { COMPUTE_LABEL } from "../config/schema/cluster";
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { CHARTS } from "../facts/charts";
+import { CHARTS } from "../charts/versions";
 import { parseConfig } from "../config/load";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import type { PlatformConfig } from "../config/schema";
 import { buildPlatform } from "../stacks/app";
 import { MESH_DISCONTINUATION_WARNING, resetMeshDiscontinuationWarning } from "../stacks/mesh/appmesh/discontinued";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
+import { COMPUTE_LABEL } from "../facts/labels";
 
 const CLUSTER = "data.terraform_remote_state.remote-state-cluster.outputs";
 const valuesOf = (s: Synthesized, id: string) => {

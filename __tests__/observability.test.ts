@@ -5,13 +5,14 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseConfig } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
-import { DEFAULT_CLOUDWATCH_ADDON_VERSION } from "../config/schema/observability";
 import { observabilityCost } from "../cost/observability";
 import { US_EAST_1 } from "../placement/prices/us-east-1";
-import { configMapSize, renderOutputConf } from "../stacks/addons/fargate-logging/fluent-bit";
-import { CONTAINER_INSIGHTS_LOG_KINDS, FARGATE_LOGGING } from "../facts/observability";
-import { XRAY_DAEMON_ACTIONS } from "../stacks/mesh/tracing";
+import { configMapSize, renderOutputConf, FARGATE_LOGGING } from "../facts/fargate-logging";
+import { CONTAINER_INSIGHTS_LOG_KINDS } from "../facts/observability";
+import { XRAY_DAEMON_ACTIONS } from "../stacks/mesh/appmesh/tracing";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
+import { DEFAULT_CLOUDWATCH_ADDON_VERSION } from "../facts/eks";
+
 
 const ROOT = path.resolve(__dirname, "..");
 const ref = (type: string, id: string, attr: string) => `\${${type}.${id}.${attr}}`;
@@ -59,7 +60,7 @@ describe("observability defaults", () => {
     expect(o.dashboard.enabled).toBe(true);
     expect(o.metrics.prometheus.enabled).toBe(false);
     expect(o.traces.enabled).toBe(false);
-    expect(dev.config.mesh.controller.tracing.enabled).toBe(false);
+    expect(dev.config.mesh.implementation === "appmesh" && dev.config.mesh.controller.tracing.enabled).toBe(false);
   });
 });
 
@@ -362,7 +363,7 @@ describe("Prometheus", () => {
 describe("traces: one switch", () => {
   it("turns on Envoy's X-Ray tracing in the mesh and lets every service's daemon send segments", () => {
     const s = synthPlatform(withDev({ observability: { traces: { enabled: true } } }));
-    expect(s.config.mesh.controller.tracing.enabled).toBe(true);
+    expect(s.config.mesh.implementation === "appmesh" && s.config.mesh.controller.tracing.enabled).toBe(true);
     const release = s.resource("mesh", "helm_release", "appmesh-controller");
     expect(parseYaml(release.values[0]).tracing).toMatchObject({ enabled: true, provider: "x-ray" });
     for (const svc of s.config.workloads.app.services) {

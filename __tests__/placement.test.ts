@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideAutoPlacements } from "../cost/platform";
+import { decideAutoPlacements } from "../config/placement";
 import { synthPlatform, withDev } from "./support/synth";
 
 /**

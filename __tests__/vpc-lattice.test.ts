@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { CATALOGS } from "../apps/catalog";
+import { CATALOGS } from "../apps";
 import prodConfig from "../config/environments/prod";
-import { CHARTS, GATEWAY_API, SIGV4_PROXY_IMAGE } from "../facts/charts";
+import { CHARTS, GATEWAY_API, SIGV4_PROXY_IMAGE } from "../charts/versions";
 import { parseConfig } from "../config/load";
 import type { PlatformConfig, PlatformConfigInput } from "../config/schema";
 import { carriedByLattice, latticePorts, signedDependencies } from "../config/schema/lattice";
@@ -13,12 +13,13 @@ import { extractSynthWarnings } from "../ops/synth-warnings";
 import { generatedCatalog } from "../scripts/bench-catalog";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { MESH_DISCONTINUATION_WARNING } from "../stacks/mesh/appmesh/discontinued";
-import { LATTICE_NAMESPACES } from "../config/schema/apply-checks";
-import { GATEWAY_CONTROLLER, LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice/installer";
+import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice/installer";
 import { resetRoutingWarnings } from "../stacks/synth/warnings";
 import { celReport } from "./support/crd-cel";
 import { crdErrors, crdKinds, crdSchema, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
+import { GATEWAY_CONTROLLER } from "../facts/controllers";
+
 
 const LATTICE = { mesh: { implementation: "vpc-lattice" } } as const;
 const CLUSTER_OUT = "${data.terraform_remote_state.remote-state-cluster.outputs.";
@@ -545,7 +546,6 @@ describe("vpc-lattice: what Lattice cannot express", () => {
   });
 
   it("refuses a catalog namespace the Lattice mesh stack creates for its controller", () => {
-    expect(LATTICE_NAMESPACES).toEqual([GATEWAY_CONTROLLER.namespace]);
     const catalog = structuredClone(CATALOGS.reference) as { services: Array<Record<string, unknown>> };
     catalog.services.find((x) => x.name === "service-chat")!.namespace = GATEWAY_CONTROLLER.namespace;
     const catalogs = CATALOGS as Record<string, unknown>;

@@ -7,7 +7,8 @@ import { loadCostInput, resolveCostInput } from "../placement/input";
 import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
 import { compareOrchestrators, comparisonAsReport, formatOrchestratorComparison } from "./ecs";
 import { compareMeshes, formatMeshComparison } from "./mesh";
-import { costInputFromPlatform } from "./platform";
+import { costInputFromPlatform, type MeshCostSource } from "../config/placement";
+import { DEFAULT_LATTICE_SETTINGS, type MeshSettings } from "../config/schema/mesh";
 import { buildCostReport } from "./model";
 import { loadPrices } from "../placement/prices";
 import { formatReport } from "./table";
@@ -131,7 +132,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     // The same catalog on EKS and on ECS (cost/ecs.ts, issue 19).
     const orchestrators = platform ? compareOrchestrators(report, platform, prices) : undefined;
     // App Mesh vs VPC Lattice for the configured catalog on EKS (cost/mesh.ts).
-    const mesh = platform && platform.platform.orchestrator === "eks" ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, platform.mesh, prices) : undefined;
+    const mesh = platform && platform.platform.orchestrator === "eks" ? compareMeshes(costInputFromPlatform(platform, "requested"), platform.workloads.app.services, meshCostSource(platform.mesh), prices) : undefined;
     if (args.json) {
       io.stdout(
         JSON.stringify(
@@ -167,4 +168,9 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     io.stderr(`cost: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+/** The mesh as `npm run cost` compares it: an App Mesh config is priced on Lattice with Lattice's default settings. */
+function meshCostSource(mesh: MeshSettings): MeshCostSource {
+  return { implementation: mesh.implementation, lattice: mesh.implementation === "vpc-lattice" ? mesh.lattice : DEFAULT_LATTICE_SETTINGS };
 }

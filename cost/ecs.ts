@@ -4,9 +4,10 @@ import { ecsLaunch } from "../config/schema/ecs-checks";
 import { ecsTaskDemand, tryEcsFargateSize } from "../placement/ecs-sizing";
 import { fargateHourly, formatFargateSize } from "../placement/fargate-sizing";
 import { money } from "./format";
-import type { CostReport, LineItem, ScenarioCost, ScenarioId } from "./model";
+import type { CostReport, LineItem, ScenarioCost } from "./model";
 import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "../placement/prices";
 import { COLUMNS } from "./table";
+import { ScenarioId } from "../placement/decide";
 
 /**
  * The seeds' question (001, 002), answered for the configured catalog: the same services

@@ -1,12 +1,13 @@
-import { DEFAULT_CATEGORIES, KNOWN_INSTANCE_FAMILIES, type KarpenterSettings, type NodePoolSettings } from "../config/schema/autoscaling";
-import { COMPUTE_LABEL } from "../config/schema/cluster";
+import type { KarpenterSettings, NodePoolSettings } from "../config/schema/autoscaling";
 import { poolSatisfies } from "../config/schema/node-pool-scheduling";
-import { KARPENTER_CONTROLLER_REQUESTS } from "../facts/karpenter";
+import { KARPENTER_CONTROLLER_REQUESTS, KNOWN_INSTANCE_FAMILIES } from "../facts/karpenter";
 import { ffdOrder, firstFitDecreasing, type PodItem } from "../placement/bin-packing";
 import { money } from "./format";
-import type { CostReport, ScenarioCost, ScenarioId } from "./model";
+import type { CostReport, ScenarioCost } from "./model";
 import { nodeCapacity, type NodeShape } from "../placement/node-capacity";
 import { gbMonthToHourly, instanceHourly, type PriceTable } from "../placement/prices";
+import { COMPUTE_LABEL } from "../facts/labels";
+import { ScenarioId } from "../placement/decide";
 
 /**
  * What Karpenter would cost next to the fixed node group, for the same EC2 pods.
@@ -52,14 +53,13 @@ export function defaultPool(settings: Pick<KarpenterSettings, "nodePools">): [st
 
 /** Instance types of the price table a pool may launch. */
 export function poolInstanceTypes(pool: NodePoolSettings, prices: PriceTable): string[] {
-  const categories = pool.instanceCategories ?? DEFAULT_CATEGORIES;
   const arch = { amd64: "x86_64", arm64: "arm64" } as const;
   return Object.entries(prices.ec2.instances)
     .filter(([type, spec]) => {
       const family = type.split(".")[0]!;
       const known = KNOWN_INSTANCE_FAMILIES[family];
       if (!known) return false;
-      const allowed = pool.instanceFamilies ? pool.instanceFamilies.includes(family) : categories.includes(known.category);
+      const allowed = "families" in pool.instances ? pool.instances.families.includes(family) : pool.instances.categories.includes(known.category);
       return allowed && pool.architectures.some((a) => arch[a] === spec.architecture);
     })
     .map(([type]) => type)

@@ -1,46 +1,14 @@
 import type { ResolvedService } from "../apps/catalog";
-import { carriedByLattice, signedDependencies } from "../config/schema/lattice";
+import { carriedByLattice } from "../config/schema/lattice";
 import { money } from "./format";
 import { resolveCostInput } from "../placement/input";
-import { buildCostReport, type CostModelOptions, type ScenarioCost } from "./model";
+import { buildCostReport, type ScenarioCost } from "./model";
 import type { PriceTable } from "../placement/prices";
 import { MESH_PRICES_US_EAST_1, type MeshPriceTable } from "./prices/vpc-lattice-us-east-1";
 import { formatRow } from "./table";
-import type { ContainerRequest, CostInput } from "../placement/types";
-
-/** The mesh settings the cost model reads. */
-export interface MeshCostSource {
-  readonly implementation: "appmesh" | "vpc-lattice";
-  readonly lattice: { readonly auth: "iam" | "none" };
-}
-
-/**
- * One SigV4 signing proxy's requests (stacks/routing/vpc-lattice.ts signingProxyContainer):
- * with auth "iam", a caller's pods get one per Lattice dependency its env names.
- */
-export const SIGNING_PROXY_REQUEST: ContainerRequest = { name: "sigv4-proxy", cpuMillicores: 25, memoryMiB: 32 };
-
-/** Signing proxies per pod of each service that gets any (auth "iam"). */
-export function signingProxiesPerPod(services: readonly ResolvedService[]): Map<string, number> {
-  return new Map(services.map((s) => [s.name, signedDependencies(s, services).length] as const).filter(([, n]) => n > 0));
-}
-
-/**
- * The pods as the chosen mesh makes them: App Mesh injects Envoy into every pod; VPC Lattice
- * injects nothing and the platform adds the signing proxy to callers (auth "iam").
- */
-export function withMesh(input: CostInput, services: readonly ResolvedService[], mesh: MeshCostSource): CostInput {
-  if (mesh.implementation === "appmesh") return { ...input, mesh: { enabled: true } };
-  const proxies = mesh.lattice.auth === "iam" ? signingProxiesPerPod(services) : new Map<string, number>();
-  return {
-    ...input,
-    mesh: { enabled: false },
-    services: input.services.map((s) => {
-      const n = proxies.get(s.name) ?? 0;
-      return n ? { ...s, sidecars: [...(s.sidecars ?? []), ...Array.from({ length: n }, () => SIGNING_PROXY_REQUEST)] } : s;
-    }),
-  };
-}
+import type { CostInput } from "../placement/types";
+import { PlacementOptions } from "../placement/decide";
+import { MeshCostSource, signingProxiesPerPod, withMesh } from "../config/placement";
 
 export interface MeshCost {
   readonly implementation: MeshCostSource["implementation"];
@@ -75,7 +43,7 @@ export function compareMeshes(
   mesh: MeshCostSource,
   prices: PriceTable,
   meshPrices: MeshPriceTable = MESH_PRICES_US_EAST_1,
-  options: CostModelOptions = {},
+  options: PlacementOptions = {},
 ): MeshComparison {
   const carried = services.filter(carriedByLattice).map((s) => s.name);
   const cost = (implementation: MeshCostSource["implementation"], meshHourly: number): MeshCost => {

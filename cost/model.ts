@@ -1,17 +1,8 @@
-import { fitsNode, type PodItem } from "../placement/bin-packing";
-import { fargateHourly, podDemand, tryFargateSize } from "../placement/fargate-sizing";
-import { EC2_ONLY, type ResolvedCostInput, type ResolvedService } from "../placement/input";
-import { nodeCapacity, type NodeCapacity } from "../placement/node-capacity";
-import {
-  evaluatePlacement,
-  optimizePlacement,
-  type OptimizeOptions,
-  type OptimizeResult,
-  type PlacementItem,
-  type PlacementProblem,
-} from "../placement/optimizer";
-import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "../placement/prices";
-import type { FargateSize, PodDemand, Target } from "../placement/types";
+import { checkRegion, nodeHourlyOf, placeScenario, type PlacementOptions, profileServices, type ScenarioId, SCENARIOS, type ServicePlacement, type ServiceProfile } from "../placement/decide";
+import type { ResolvedCostInput } from "../placement/input";
+import type { NodeCapacity } from "../placement/node-capacity";
+import type { OptimizeResult } from "../placement/optimizer";
+import { gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "../placement/prices";
 import { money, round } from "./format";
 
 /**
@@ -19,9 +10,10 @@ import { money, round } from "./format";
  * scenarios. Fixed hourly charges are summed; usage-priced ones (data
  * processed, LCUs, requests, log ingestion) are listed with their unit price
  * and left out of the totals unless the input states a figure for them.
+ * Where each service runs in each scenario is the placement engine's
+ * (placement/decide.ts); this file prices it.
  */
 
-export type ScenarioId = "configured" | "all-ec2" | "all-fargate" | "optimized";
 
 export const SCENARIO_TITLES: Readonly<Record<ScenarioId, string>> = {
   configured: "Configured placement",
@@ -44,31 +36,6 @@ export interface LineItem {
 export interface UsagePrice {
   readonly component: string;
   readonly price: PriceFigure;
-}
-
-/** What each service is allowed to do, and its sizes. */
-export interface ServiceProfile {
-  readonly name: string;
-  readonly replicas: number;
-  readonly demand: PodDemand;
-  /** Fargate size of one pod, undefined when too large for Fargate. */
-  readonly fargateSize: FargateSize | undefined;
-  readonly fargatePodHourly: number | undefined;
-  readonly daemonSet: boolean;
-  readonly canEc2: boolean;
-  readonly canFargate: boolean;
-  /** Why a side is excluded, when one is. */
-  readonly forcedReason: string | undefined;
-  readonly pods: readonly PodItem[];
-}
-
-export interface ServicePlacement {
-  readonly name: string;
-  readonly target: Target | "daemonset";
-  readonly replicas: number;
-  /** Fargate cost of all its replicas (0 on EC2: nodes carry that cost). */
-  readonly hourly: number;
-  readonly why: string;
 }
 
 export interface ScenarioCost {
@@ -98,123 +65,6 @@ export interface CostReport {
   readonly usagePriced: readonly UsagePrice[];
 }
 
-export interface CostModelOptions {
-  readonly optimizer?: OptimizeOptions;
-}
-
-function profileServices(input: ResolvedCostInput, prices: PriceTable): { node: NodeCapacity; profiles: ServiceProfile[] } {
-  const ng = input.nodeGroup;
-  const spec = findInstance(prices, ng.instanceType);
-  const rates = prices.fargate[input.fargateArchitecture];
-  const demands = input.services.map((svc) => podDemand(svc.containers, svc.initContainers, svc.sidecars));
-  // DaemonSet services load every node, so they join the DaemonSets before capacity is computed.
-  const daemonSets = [
-    ...input.daemonSets,
-    ...input.services
-      .map((svc, i) => ({ svc, demand: demands[i]! }))
-      .filter(({ svc }) => svc.constraints.daemonSet)
-      .map(({ svc, demand }) => ({ name: svc.name, ...demand })),
-  ];
-  const node = nodeCapacity(ng.instanceType, spec, {
-    maxPodsOverride: ng.maxPodsOverride,
-    vmMemoryOverheadFraction: ng.vmMemoryOverheadFraction,
-    daemonSets,
-  });
-  let nextId = 0;
-  const profiles = input.services.map((svc, i): ServiceProfile => {
-    const demand = demands[i]!;
-    const daemonSet = svc.constraints.daemonSet;
-    const fargateSize = tryFargateSize(demand);
-    const ec2Only = EC2_ONLY.find(([key]) => svc.constraints[key]);
-    const fits = fitsNode(demand, node.free);
-    const canFargate = !daemonSet && ec2Only === undefined && fargateSize !== undefined;
-    const canEc2 = !svc.constraints.isolation && (daemonSet || fits);
-    let forcedReason: string | undefined;
-    if (ec2Only !== undefined) forcedReason = `EC2 only: ${ec2Only[1]}`;
-    else if (svc.constraints.isolation) forcedReason = "Fargate only: asks for isolation";
-    else if (fargateSize === undefined) forcedReason = "EC2 only: larger than the largest Fargate size";
-    else if (!fits) forcedReason = `Fargate only: larger than a ${ng.instanceType} node's free room`;
-    if (!canEc2 && !canFargate) {
-      throw new Error(
-        `service "${svc.name}" fits nowhere: ${forcedReason}, and its pod (${demand.cpuMillicores}m CPU, ${demand.memoryMiB}Mi) ` +
-          `${fits ? "cannot go to Fargate" : `does not fit a ${ng.instanceType} node (${node.free.cpuMillicores}m CPU, ${node.free.memoryMiB}Mi free)`}`,
-      );
-    }
-    const pods = daemonSet
-      ? []
-      : Array.from({ length: svc.replicas }, () => ({ id: nextId++, cpuMillicores: demand.cpuMillicores, memoryMiB: demand.memoryMiB }));
-    return {
-      name: svc.name,
-      replicas: daemonSet ? 0 : svc.replicas,
-      demand,
-      fargateSize,
-      fargatePodHourly: fargateSize === undefined ? undefined : fargateHourly(fargateSize, rates),
-      daemonSet,
-      canEc2,
-      canFargate,
-      forcedReason,
-      pods,
-    };
-  });
-  return { node, profiles };
-}
-
-function nodeHourlyOf(input: ResolvedCostInput, prices: PriceTable): number {
-  const ng = input.nodeGroup;
-  const disk = ng.diskType === "gp3" ? prices.ebs.gp3GbMonth : prices.ebs.gp2GbMonth;
-  return (
-    instanceHourly(prices, ng.instanceType, ng.capacityType) +
-    gbMonthToHourly(prices, disk.value, ng.diskGiB) +
-    (ng.publicIp ? prices.publicIpv4.hourly.value : 0)
-  );
-}
-
-/** Which side a service is on in a scenario, or "decide" for the optimizer. */
-type Rule = (svc: ResolvedService, profile: ServiceProfile) => Target | "decide";
-
-function prefer(target: Target, profile: ServiceProfile): Target {
-  if (target === "ec2") return profile.canEc2 ? "ec2" : "fargate";
-  return profile.canFargate ? "fargate" : "ec2";
-}
-
-function placementError(svc: ResolvedService, profile: ServiceProfile): Error {
-  const why = (profile.forcedReason ?? "").replace(/^(EC2|Fargate) only: /, "");
-  return new Error(
-    `service "${svc.name}" is placed on ${svc.placement} but cannot run there: ${why} ` +
-      `(pod ${profile.demand.cpuMillicores}m CPU, ${profile.demand.memoryMiB}Mi)`,
-  );
-}
-
-function rulesFor(id: ScenarioId, input: ResolvedCostInput): Rule {
-  switch (id) {
-    case "all-ec2":
-      return (_svc, p) => prefer("ec2", p);
-    case "all-fargate":
-      return (_svc, p) => prefer("fargate", p);
-    case "optimized":
-      return (_svc, p) => (p.canEc2 && p.canFargate ? "decide" : prefer("ec2", p));
-    case "configured":
-      return (svc, p) => {
-        if (svc.placement === "ec2" || svc.placement === "fargate") {
-          const ok = svc.placement === "ec2" ? p.canEc2 : p.canFargate;
-          if (!ok) throw placementError(svc, p);
-          return svc.placement;
-        }
-        if (input.autoDefault === "optimize") return p.canEc2 && p.canFargate ? "decide" : prefer("ec2", p);
-        return prefer(input.autoDefault, p);
-      };
-  }
-}
-
-function explain(id: ScenarioId, svc: ResolvedService, p: ServiceProfile, target: Target, decided: boolean): string {
-  if (p.forcedReason !== undefined && !(p.canEc2 && p.canFargate)) return p.forcedReason;
-  if (decided) return "chosen by the optimizer";
-  if (id === "configured") return `placement: ${svc.placement}${svc.placement === "auto" ? ` → ${target} (autoDefault)` : ""}`;
-  if (id === "all-ec2") return "all-EC2 scenario";
-  if (id === "all-fargate") return "all-Fargate scenario";
-  return "chosen by the optimizer";
-}
-
 function line(prices: PriceTable, kind: LineKind, component: string, detail: string, hourly: number): LineItem {
   return { kind, component, detail, hourly, monthly: hourly * prices.hoursPerMonth };
 }
@@ -228,40 +78,11 @@ function costScenario(
   node: NodeCapacity,
   nodeHourly: number,
   profiles: readonly ServiceProfile[],
-  options: CostModelOptions,
+  options: PlacementOptions,
   cache: Map<string, OptimizeResult>,
 ): ScenarioCost {
-  const rule = rulesFor(id, input);
   const ng = input.nodeGroup;
-  const chosen: (Target | "decide" | "daemonset")[] = input.services.map((svc, i) =>
-    profiles[i]!.daemonSet ? "daemonset" : rule(svc, profiles[i]!),
-  );
-  const decidable = profiles.filter((_, i) => chosen[i] === "decide");
-  const problem: PlacementProblem = {
-    items: decidable.map((p): PlacementItem => ({ name: p.name, fargateHourly: p.fargatePodHourly! * p.replicas, pods: p.pods })),
-    fixedEc2Pods: profiles.filter((_, i) => chosen[i] === "ec2").flatMap((p) => p.pods),
-    node: node.free,
-    nodeHourly,
-    minNodes: ng.minSize,
-  };
-  // Scenarios that pose the same problem (configured with every service auto, and optimized) share one run.
-  const key = JSON.stringify(chosen);
-  let optimizer = cache.get(key);
-  if (optimizer === undefined && decidable.length > 0) {
-    optimizer = optimizePlacement(problem, options.optimizer);
-    cache.set(key, optimizer);
-  }
-  const evaluation = optimizer ?? evaluatePlacement(problem, []);
-  const decision = new Map(decidable.map((p, k) => [p.name, evaluation.ec2[k] ? ("ec2" as const) : ("fargate" as const)]));
-
-  const services = input.services.map((svc, i): ServicePlacement => {
-    const p = profiles[i]!;
-    const c = chosen[i]!;
-    if (c === "daemonset") return { name: svc.name, target: "daemonset", replicas: 0, hourly: 0, why: "DaemonSet: one pod on every node" };
-    const target = c === "decide" ? decision.get(svc.name)! : c;
-    const hourly = target === "fargate" ? p.fargatePodHourly! * p.replicas : 0;
-    return { name: svc.name, target, replicas: p.replicas, hourly, why: explain(id, svc, p, target, c === "decide") };
-  });
+  const { services, evaluation, optimizer } = placeScenario(id, input, node, nodeHourly, profiles, options, cache);
 
   const nodes = evaluation.nodes;
   const fargatePods = services.filter((s) => s.target === "fargate").reduce((t, s) => t + s.replicas, 0);
@@ -370,13 +191,9 @@ function usagePriced(prices: PriceTable): UsagePrice[] {
   ];
 }
 
-export const SCENARIOS: readonly ScenarioId[] = ["configured", "all-ec2", "all-fargate", "optimized"];
-
 /** Costs every scenario for a resolved input. */
-export function buildCostReport(input: ResolvedCostInput, prices: PriceTable, options: CostModelOptions = {}): CostReport {
-  if (input.region !== prices.region) {
-    throw new Error(`the input is for ${input.region} but the price table is for ${prices.region}; pass a price file for ${input.region}`);
-  }
+export function buildCostReport(input: ResolvedCostInput, prices: PriceTable, options: PlacementOptions = {}): CostReport {
+  checkRegion(input, prices);
   const { node, profiles } = profileServices(input, prices);
   const nodeHourly = nodeHourlyOf(input, prices);
   const cache = new Map<string, OptimizeResult>();
@@ -390,11 +207,3 @@ export function buildCostReport(input: ResolvedCostInput, prices: PriceTable, op
   return { input, prices, node, nodeHourly, profiles, scenarios: scenarios.map((s) => ({ ...s, notes: [...notes, ...s.notes] })), usagePriced: usagePriced(prices) };
 }
 
-/**
- * Placement the stacks should deploy: the configured scenario's choice for
- * every service (explicit placements kept, `auto` resolved per autoDefault).
- */
-export function decidePlacement(input: ResolvedCostInput, prices: PriceTable, options: CostModelOptions = {}): Record<string, Target | "daemonset"> {
-  const configured = buildCostReport(input, prices, options).scenarios.find((s) => s.id === "configured")!;
-  return Object.fromEntries(configured.services.map((s) => [s.name, s.target]));
-}

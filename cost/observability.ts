@@ -150,9 +150,14 @@ export function observabilityCost(config: PlatformConfig, prices: Pick<PriceTabl
   add({ switch: "observability.metrics.prometheus.enabled", on: prom.enabled, part: "AMP storage", quantity: `${round(storedGb)} GB (150 d kept)`, monthly: storedGb * p.ampStorageGbMonth.value });
   add({ switch: "observability.metrics.prometheus.enabled", on: prom.enabled, part: "AMP managed scraper", quantity: `${prices.hoursPerMonth} collector-hours`, monthly: prices.hoursPerMonth * p.ampCollectorHourly.value });
 
-  const rate = config.mesh.controller.tracing.samplingRate;
-  const traces = obs.traces.estimatedRequestsPerSecond * rate * prices.hoursPerMonth * 3600;
-  add({ switch: "observability.traces.enabled", on: obs.traces.enabled, part: "X-Ray traces recorded", quantity: `${round(traces / 1e6)} M traces (${obs.traces.estimatedRequestsPerSecond} req/s × ${rate} sampled)`, monthly: (traces / 1e6) * p.xrayTracesPerMillion.value });
+  // Envoy records the traces under App Mesh; VPC Lattice emits no spans (apps' own SDK traces are not estimated).
+  if (config.mesh.implementation === "appmesh") {
+    const rate = config.mesh.controller.tracing.samplingRate;
+    const traces = obs.traces.estimatedRequestsPerSecond * rate * prices.hoursPerMonth * 3600;
+    add({ switch: "observability.traces.enabled", on: obs.traces.enabled, part: "X-Ray traces recorded", quantity: `${round(traces / 1e6)} M traces (${obs.traces.estimatedRequestsPerSecond} req/s × ${rate} sampled)`, monthly: (traces / 1e6) * p.xrayTracesPerMillion.value });
+  } else {
+    add({ switch: "observability.traces.enabled", on: obs.traces.enabled, part: "X-Ray traces recorded", quantity: "none from the mesh: VPC Lattice emits no spans", monthly: 0 });
+  }
 
   const onMonthly = round(lines.filter((l) => l.on).reduce((n, l) => n + l.monthly, 0));
   const allOnMonthly = round(lines.reduce((n, l) => n + l.monthly, 0));

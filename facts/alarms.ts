@@ -1,10 +1,20 @@
-import type { ResolvedService } from "../apps/catalog";
-import type { Naming } from "./naming";
-import { alarmName, deploymentName, METRIC_NAMESPACES, workloadTableName } from "./observability";
+import { alarmName, deploymentName, type Naming, workloadTableName } from "./naming";
+import { METRIC_NAMESPACES } from "./observability";
+
+/** What the alarms read of a catalog service. */
+export interface AlarmedService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly placement: "fargate" | "ec2";
+  readonly replicas: { readonly min: number };
+  readonly versions: readonly { readonly name: string }[];
+  readonly public?: unknown;
+  readonly tables: Readonly<Record<string, unknown>>;
+}
 
 /** What the alarms of one service are computed from. */
 export interface ServiceSignals {
-  readonly service: ResolvedService;
+  readonly service: AlarmedService;
   readonly clusterName: string;
   /** ALB and target-group ARN suffixes (the ALB metrics' dimensions), for a public service. */
   readonly alb?: { readonly loadBalancer: string; readonly targetGroup: string };

@@ -1,17 +1,21 @@
-import type { PlatformSettings } from "../config/schema/platform";
+import { CONTAINER_INSIGHTS_LOG_KINDS } from "./observability";
 
-/** The platform stacks (EKS), in deploy order. Stack names are what `cdktf deploy <stack>` takes. */
-export const STACK_ORDER = ["network", "cluster", "mesh", "workloads", "observability"] as const;
-/** The stacks with `platform.orchestrator: "ecs"`: the same network, then ECS in place of cluster, mesh and workloads. */
-export const ECS_STACK_ORDER = ["network", "ecs-cluster", "ecs-services"] as const;
-export type StackName = (typeof STACK_ORDER)[number] | (typeof ECS_STACK_ORDER)[number];
+/** What names are built from: the platform section of the config. */
+export interface NamingInput {
+  /** `platform.name`, the prefix of every AWS name. */
+  readonly name: string;
+  /** `platform.environment`. */
+  readonly environment: string;
+  /** `platform.tags`, after the platform's own. */
+  readonly tags: Readonly<Record<string, string>>;
+}
 
 /**
  * Every AWS name and tag the platform creates comes from here, so a rename is one edit
  * and no two stacks can disagree on what a thing is called.
  */
 export class Naming {
-  constructor(private readonly platform: Omit<PlatformSettings, "orchestrator">) {}
+  constructor(private readonly platform: NamingInput) {}
 
   /** `<name>-<environment>`, e.g. "eksmesh-dev". Also the EKS cluster name. */
   get prefix(): string {
@@ -67,3 +71,65 @@ export class Naming {
     };
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Names several stacks must agree on, derived here once: the log groups the cluster stack
+// creates are the ones the mesh stack's Fluent Bit configuration writes to; the alarms'
+// dimensions are the names the cluster, workloads and Load Balancer Controller give the
+// things they watch; Karpenter's discovery tag is set by two stacks and read by a third.
+// ---------------------------------------------------------------------------------------
+
+/** Log group of one Fargate namespace: `/<name>/<environment>/fargate/<namespace>`. */
+export function fargateLogGroup(naming: Naming, namespace: string): string {
+  return naming.logGroup(`fargate/${namespace}`);
+}
+
+/** Container Insights log groups (`/aws/containerinsights/<cluster>/<kind>`), fixed by the add-on. */
+export function containerInsightsLogGroup(clusterName: string, kind: (typeof CONTAINER_INSIGHTS_LOG_KINDS)[number]): string {
+  return `/aws/containerinsights/${clusterName}/${kind}`;
+}
+
+/** DynamoDB table name of a catalog table (the workloads stack names its tables with this). */
+export function workloadTableName(naming: Naming, table: string): string {
+  return naming.name(table);
+}
+
+/** The IngressGroup every public service joins: one ALB (the workloads stack uses this). */
+export function publicIngressGroup(naming: Naming): string {
+  return naming.bounded("public", 63);
+}
+
+/** Deployment of one service version (Microservice names them `<service>-<version>`); Container Insights' PodName. */
+export function deploymentName(service: { readonly name: string }, version: string): string {
+  return `${service.name}-${version}`;
+}
+
+/**
+ * The AWS Load Balancer Controller's resource tag on a service's target group:
+ * `<namespace>/<ingress>-<service>:<port>` (its ingress model builder's target-group
+ * resource ID). The Ingress and its backend Service are both named after the service.
+ */
+export function targetGroupResourceTag(service: { readonly name: string; readonly namespace: string; readonly port: number }): string {
+  return `${service.namespace}/${service.name}-${service.name}:${service.port}`;
+}
+
+/** Alarm name: `<prefix>-<service>-<what>`. */
+export function alarmName(naming: Naming, service: string, what: string): string {
+  return naming.name(`${service}-${what}`);
+}
+
+/** Tag key Karpenter's getting-started guide uses for subnet and security-group discovery. */
+export const KARPENTER_DISCOVERY_TAG_KEY = "karpenter.sh/discovery";
+
+/** `{ "karpenter.sh/discovery": <cluster name> }`: on the private subnets and the node security group. */
+export function karpenterDiscoveryTags(naming: Naming): Record<string, string> {
+  return { [KARPENTER_DISCOVERY_TAG_KEY]: naming.prefix };
+}
+
+/** The EC2NodeClass selector terms that find what karpenterDiscoveryTags() tagged. */
+export function karpenterDiscoverySelector(naming: Naming): { tags: Record<string, string> }[] {
+  return [{ tags: karpenterDiscoveryTags(naming) }];
+}
+
+/** Name prefix reserved for the Fargate profiles generated from the catalog (`workloads-<n>`). */
+export const GENERATED_PROFILE_PREFIX = "workloads-";

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { runCli } from "./cli";
-import { isDestructive, type PlannedStack, type ResourceChangeSummary, STATEFUL_RESOURCE_TYPES, summarizePlan } from "./plan-summary";
+import { isDestructive, type PlannedStack, type ResourceChangeSummary, STATEFUL_RESOURCE_TYPES, summarizePlan } from "./plan/plan";
 
 /** The file a change edits to acknowledge a stateful replace or destroy. */
 export const ACKNOWLEDGEMENTS_FILE = "ops/acknowledged-destroys.txt";

@@ -83,7 +83,7 @@ export function planImages(config: PlatformConfig, outputs: Readonly<Record<stri
     }
     const ecr = s.image.ecr;
     // Every tag of this service's repository the catalog names (a canary version may name another).
-    const tags = [...new Set([s.image, ...s.versions.map((v) => v.image ?? s.image)].flatMap((i) => ("ecr" in i && i.ecr === ecr ? [i.tag] : [])))];
+    const tags = [...new Set([s.image, ...s.versions.map((v) => v.image)].flatMap((i) => ("ecr" in i && i.ecr === ecr ? [i.tag] : [])))];
     for (const tag of tags) {
       jobs.push({ service: s.name, repositoryUrl: url, repositoryName: url.slice(url.indexOf("/") + 1), tag, image: `${url}:${tag}`, dockerfile, platforms: platformsOf(s, config) });
     }

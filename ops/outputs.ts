@@ -54,7 +54,7 @@ export type StackOutputs =
   | { stack: string; statePath: string; deployed: false };
 
 export function statePathFor(stateDir: string, env: string, stack: string): string {
-  // The bootstrap stack keeps one state for all environments (stacks/bootstrap.ts).
+  // The bootstrap stack keeps one state for all environments (stacks/bootstrap/stack.ts).
   return stack === BOOTSTRAP_STACK ? join(stateDir, `${BOOTSTRAP_STACK}.tfstate`) : join(stateDir, env, `${stack}.tfstate`);
 }
 

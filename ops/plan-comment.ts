@@ -20,7 +20,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { runCli } from "./cli";
 import { extractSynthWarnings } from "./synth-warnings";
-import { classifyFailure, renderComment, summarizePlan, type CommentOptions, type StackResult } from "./plan-summary";
+import { classifyFailure } from "./plan/failures";
+import { renderComment, type CommentOptions } from "./plan/comment";
+import { summarizePlan, type StackResult } from "./plan/plan";
 
 const USAGE =
   "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log FILE]";

@@ -1,23 +1,13 @@
-import { FARGATE_TABLE } from "./fargate-sizing";
+import { CPU_UNITS_PER_VCPU, SERVICE_CONNECT_PROXY } from "../facts/ecs";
+import { FARGATE_TABLE } from "../facts/fargate";
 import type { FargateSize, PodDemand } from "./types";
 
 /**
  * How an ECS task is sized on Fargate, with the same table as EKS pods
- * (cost/fargate-sizing.ts) and one difference: ECS runs no kubelet, kube-proxy or
+ * (facts/fargate.ts) and one difference: ECS runs no kubelet, kube-proxy or
  * containerd in the task, so no 256 MiB is added. The task is the smallest valid
  * vCPU / memory combination that holds the containers' reservations.
  */
-
-/** ECS counts CPU in units: 1024 per vCPU. */
-export const CPU_UNITS_PER_VCPU = 1024;
-
-/**
- * What AWS recommends adding to a task for the Service Connect proxy it injects
- * (docs: "Service Connect ... 256 CPU units and at least 64 MiB"). ECS on this
- * platform always joins Service Connect, so every task carries it, as every EKS pod
- * carries Envoy.
- */
-export const SERVICE_CONNECT_PROXY = { cpuUnits: 256, memoryMiB: 64 } as const;
 
 /** Millicores → CPU units (1000m = 1024 units), rounded up so a task never reserves less than asked. */
 export function cpuUnits(millicores: number): number {

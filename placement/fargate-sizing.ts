@@ -1,5 +1,6 @@
 import type { ContainerRequest, FargateSize, PodDemand } from "./types";
 import type { FargateRates } from "./prices";
+import { FARGATE_COMPONENTS_MIB, FARGATE_TABLE } from "../facts/fargate";
 
 /**
  * How EKS sizes a Fargate pod, from "Understand Fargate Pod configuration
@@ -10,26 +11,6 @@ import type { FargateRates } from "./prices";
  *  3. the result is rounded up to the next vCPU / memory combination of its table.
  * The table's "GB" are read as GiB (1024 MiB), as Fargate's own values (512, 1024, …) are.
  */
-
-/** Memory Fargate adds to every pod for its Kubernetes components. */
-export const FARGATE_COMPONENTS_MIB = 256;
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let value = from; value <= to; value += step) out.push(value);
-  return out;
-}
-
-/** Valid vCPU → memory (GiB) combinations, smallest first. */
-export const FARGATE_TABLE: ReadonlyArray<{ readonly vcpu: number; readonly memoryGiB: readonly number[] }> = [
-  { vcpu: 0.25, memoryGiB: [0.5, 1, 2] },
-  { vcpu: 0.5, memoryGiB: range(1, 4, 1) },
-  { vcpu: 1, memoryGiB: range(2, 8, 1) },
-  { vcpu: 2, memoryGiB: range(4, 16, 1) },
-  { vcpu: 4, memoryGiB: range(8, 30, 1) },
-  { vcpu: 8, memoryGiB: range(16, 60, 4) },
-  { vcpu: 16, memoryGiB: range(32, 120, 8) },
-];
 
 const sum = (list: readonly ContainerRequest[], pick: (c: ContainerRequest) => number): number =>
   list.reduce((total, c) => total + pick(c), 0);

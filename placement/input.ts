@@ -11,6 +11,7 @@ import type {
   Placement,
 } from "./types";
 import { CostValidationError, formatIssues } from "./validation";
+import { ENVOY } from "../facts/mesh";
 
 /**
  * Validates a `CostInput` once, at the edge, and resolves every default so
@@ -21,7 +22,7 @@ import { CostValidationError, formatIssues } from "./validation";
  * Envoy's requests when the App Mesh controller chart injects it: chart
  * 1.13.3 values.yaml, `sidecar.resources.requests` (cpu 10m, memory 32Mi).
  */
-export const DEFAULT_ENVOY: ContainerRequest = { name: "envoy", cpuMillicores: 10, memoryMiB: 32 };
+export const DEFAULT_ENVOY: ContainerRequest = { name: "envoy", ...ENVOY.request };
 
 /**
  * DaemonSets an EKS cluster runs on every EC2 node by default. aws-node: the

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Architecture, CapacityType } from "./types";
+import { PlacementError } from "./errors";
 import { CostValidationError, formatIssues } from "./validation";
 import { US_EAST_1 } from "./prices/us-east-1";
 
@@ -189,7 +190,10 @@ export function findInstance(prices: PriceTable, instanceType: string): Instance
   const spec = prices.ec2.instances[instanceType];
   if (spec === undefined) {
     const known = Object.keys(prices.ec2.instances).sort().join(", ");
-    throw new Error(`instance type "${instanceType}" is not in the ${prices.region} price table (known: ${known}); add it to your price file under ec2.instances`);
+    throw new PlacementError(
+      { kind: "unknown-instance-type", instanceType, region: prices.region },
+      `instance type "${instanceType}" is not in the ${prices.region} price table (known: ${known}); add it to your price file under ec2.instances`,
+    );
   }
   return spec;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { CATALOGS } from "../apps/catalog";
+import { CATALOGS } from "../apps";
 import { parseConfig } from "../config/load";
 import dev from "../config/environments/dev";
 import { buildPlatform } from "../stacks/app";

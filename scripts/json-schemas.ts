@@ -42,7 +42,7 @@ export function generateJsonSchemas(): Record<string, string> {
     [`${SCHEMA_DIR}/catalog.schema.json`]: build(
       catalogSchema,
       "eks-mesh-platform service catalog",
-      `A service catalog (workloads.catalog). Generated from apps/types.ts by \`${REGENERATE_COMMAND}\`; synth checks more than this schema can say.`,
+      `A service catalog (workloads.catalog). Generated from apps/catalog/types.ts by \`${REGENERATE_COMMAND}\`; synth checks more than this schema can say.`,
     ),
   };
 }

@@ -9,7 +9,7 @@ import * as path from "node:path";
  * Checkov's terraform_json runner does not collect inline skip comments (its context
  * builder is unimplemented), so this applies Checkov's own HCL rule to the JSON: a failed
  * check is skipped when a `checkov:skip=<ID>:<reason>` line lies inside the failing
- * block's line range. `skipCheck()` in stacks/constructs/checkov.ts writes those lines.
+ * block's line range. `skipCheck()` in stacks/synth/checkov.ts writes those lines.
  */
 export interface Finding {
   readonly checkId: string;

@@ -62,7 +62,7 @@ function bootstrapStack(app: App, config: PlatformConfig): BootstrapStack | unde
   const state = config.state;
   return state.backend === "s3"
     ? new BootstrapStack(app, "bootstrap", {
-        region: state.region ?? config.platform.region,
+        region: state.region,
         bucketName: state.bucket,
         tags: new Naming(config.platform).tags("bootstrap"),
       })

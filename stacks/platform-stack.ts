@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { type TerraformRemoteState, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { PlatformConfig } from "../config/schema";
@@ -6,7 +6,8 @@ import { type Contract, type ContractValues, readOutputs } from "./contracts";
 import { qualifyProviderSource } from "./synth/provider-source";
 import { NO_STAND_INS, type PlanStandIns, standInDefaults } from "./synth/plan-stand-ins";
 import { configureBackend, remoteState } from "./constructs/state-backend";
-import { Naming, type StackName } from "../facts/naming";
+import { Naming } from "../facts/naming";
+import { StackName } from "../facts/stacks";
 
 export interface PlatformStackProps {
   /** The validated, resolved configuration. */
@@ -44,4 +45,11 @@ export abstract class PlatformStack extends TerraformStack {
     const remote = remoteState(this, stack, this.config.state, this.config.platform.environment, standIns);
     return readOutputs(remote, contract);
   }
+}
+
+/** The stack's reader of the cluster stack's state (created once per stack, reused). */
+export function clusterState(stack: PlatformStack): TerraformRemoteState {
+  const existing = stack.node.tryFindChild("remote-state-cluster");
+  if (existing) return existing as TerraformRemoteState;
+  return remoteState(stack, "cluster", stack.config.state, stack.config.platform.environment);
 }

@@ -6,7 +6,7 @@ import { runCli, type CliIo } from "../../cost/command";
 import { compareOrchestrators, FARGATE_SPOT_DISCOUNT, formatOrchestratorComparison, spotShare } from "../../cost/ecs";
 import { resolveCostInput } from "../../placement/input";
 import { buildCostReport } from "../../cost/model";
-import { costInputFromPlatform } from "../../cost/platform";
+import { costInputFromPlatform } from "../../config/placement";
 import { DEFAULT_PRICES as P } from "../../placement/prices";
 import { withDev } from "../support/synth";
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  FARGATE_COMPONENTS_MIB,
-  FARGATE_TABLE,
   fargateHourly,
   fargateSize,
   formatFargateSize,
@@ -9,6 +7,7 @@ import {
   tryFargateSize,
 } from "../../placement/fargate-sizing";
 import { DEFAULT_PRICES } from "../../placement/prices";
+import { FARGATE_COMPONENTS_MIB, FARGATE_TABLE } from "../../facts/fargate";
 
 // Rules and examples: "Understand Fargate Pod configuration details",
 // https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html

@@ -1,7 +1,8 @@
+import type { PlatformConfig } from "../../config/schema";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cost/command";
-import { compareMeshes, SIGNING_PROXY_REQUEST, signingProxiesPerPod, withMesh } from "../../cost/mesh";
-import { costInputFromPlatform } from "../../cost/platform";
+import { compareMeshes } from "../../cost/mesh";
+import { costInputFromPlatform, SIGNING_PROXY_REQUEST, signingProxiesPerPod, withMesh } from "../../config/placement";
 import { DEFAULT_PRICES } from "../../placement/prices";
 import { MESH_PRICES_US_EAST_1 } from "../../cost/prices/vpc-lattice-us-east-1";
 import { parseConfig } from "../../config/load";
@@ -52,9 +53,15 @@ describe("pods under each mesh", () => {
   });
 });
 
+/** The Lattice settings of a resolved config that uses Lattice. */
+function latticeOf(c: PlatformConfig): { auth: "iam" | "none" } {
+  if (c.mesh.implementation !== "vpc-lattice") throw new Error("not a Lattice config");
+  return c.mesh.lattice;
+}
+
 describe("App Mesh vs VPC Lattice", () => {
   it("adds one Lattice service-hour per carried service to each side's platform cost", () => {
-    const c = compareMeshes(costInputFromPlatform(yelb, "requested"), yelb.workloads.app.services, yelb.mesh, DEFAULT_PRICES);
+    const c = compareMeshes(costInputFromPlatform(yelb, "requested"), yelb.workloads.app.services, { implementation: "vpc-lattice", lattice: latticeOf(yelb) }, DEFAULT_PRICES);
     expect(c.configured).toBe("vpc-lattice");
     expect(c.carried).toEqual(["yelb-ui", "yelb-appserver"]);
     expect(c.notCarried).toEqual(["redis-server", "yelb-db"]);

@@ -5,7 +5,7 @@ import { renderScenarioChart } from "../../cost/chart";
 import { runCli } from "../../cost/command";
 import { resolveCostInput } from "../../placement/input";
 import { buildCostReport } from "../../cost/model";
-import { costInputFromPlatform } from "../../cost/platform";
+import { costInputFromPlatform } from "../../config/placement";
 import { DEFAULT_PRICES } from "../../placement/prices";
 import { parseConfig } from "../../config/load";
 import { withDev } from "../support/config";

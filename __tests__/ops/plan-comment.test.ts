@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, parseArgs } from "../../ops/plan-comment";
-import { COMMENT_MARKER } from "../../ops/plan-summary";
+import { COMMENT_MARKER } from "../../ops/plan/comment";
 import { extractSynthWarnings } from "../../ops/synth-warnings";
 import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
 import { MESH_DISCONTINUATION_WARNING } from "../../stacks/mesh/appmesh/discontinued";

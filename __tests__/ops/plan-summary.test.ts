@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  classifyActions,
-  classifyFailure,
-  COMMENT_MARKER,
-  GITHUB_COMMENT_LIMIT,
-  renderComment,
-  shareBudget,
-  summarizePlan,
-  truncateLines,
-  type StackResult,
-} from "../../ops/plan-summary";
+import { classifyActions, summarizePlan, type StackResult } from "../../ops/plan/plan";
+import { classifyFailure } from "../../ops/plan/failures";
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderComment, shareBudget, truncateLines } from "../../ops/plan/comment";
 import { largePlan, largePlanText, loadFixture, SENSITIVE_VALUES } from "./support/plans";
 
 describe("classifyActions", () => {

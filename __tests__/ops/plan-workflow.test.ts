@@ -7,7 +7,7 @@ import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMENT_MARKER } from "../../ops/plan-summary";
+import { COMMENT_MARKER } from "../../ops/plan/comment";
 import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
 import { parseManifest, stackOrder } from "../../ops/stack-order";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load";
-import { summarizePlan } from "../../ops/plan-summary";
+import { summarizePlan } from "../../ops/plan/plan";
 import { buildPlatform } from "../../stacks/app";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS } from "../../stacks/contracts";
 import { EMPTY_STATE_FILE } from "../../stacks/synth/plan-stand-ins";

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CONTRACTS, PORT_ENV, requiredEnv, SERVICE_NAMES, type ServiceContract } from "../../apps/services/contract";
 import { STARTERS } from "../../apps/services/local/system";
 import type { ResolvedService } from "../../apps/catalog";
-import { TABLE_ACTIONS } from "../../stacks/workloads/stack";
 import { accessProblems, neededAccess } from "../support/service-contract";
 import { type Synthesized, synthPlatform, withDev } from "../support/synth";
+import { TABLE_ACTIONS } from "../../stacks/constructs/table-access";
 
 const STACK = "workloads";
 

@@ -126,7 +126,7 @@ describe("npm run images: the plan (no Docker needed)", () => {
     const arm = parseConfig(withDev({ cluster: { nodeGroups: { general: { amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["t4g.medium"] } } } }));
     expect(planImages(arm, outputs, ["frontend"]).jobs[0].platforms).toEqual(["linux/arm64"]);
     const chatCanary = { name: "v2", weight: 10, image: { ecr: "service-chat", tag: "1.1.0" } };
-    const services = config.workloads.app.services.map((s) => (s.name === "service-chat" ? { ...s, versions: [{ name: "v1", weight: 90 }, chatCanary] } : s));
+    const services = config.workloads.app.services.map((s) => (s.name === "service-chat" ? { ...s, versions: [{ name: "v1", weight: 90, image: s.image }, chatCanary] } : s));
     const canary = { ...config, workloads: { ...config.workloads, app: { ...config.workloads.app, services } } };
     expect(planImages(canary, outputs, ["service-chat"]).jobs.map((j) => j.tag)).toEqual(["1.0.0", "1.1.0"]);
   });

@@ -1,6 +1,7 @@
 import type { DynamoOp, ServiceContract } from "../../apps/services/contract";
 import type { TableAccess } from "../../apps/catalog/types";
-import { TABLE_ACTIONS } from "../../stacks/workloads/stack";
+import { TABLE_ACTIONS } from "../../stacks/constructs/table-access";
+
 
 const READS: ReadonlySet<DynamoOp> = new Set(["GetItem", "Query", "Scan"]);
 

@@ -1,4 +1,4 @@
-export { CATALOG_FILE_EXTENSIONS, CATALOG_FILE_PATTERN, CATALOG_FILES, CATALOG_NAMES, CATALOGS, type CatalogName, type CatalogOrigin, catalogLocation, isCatalogName, loadCatalog, type LoadedCatalog } from "./load";
+export { CATALOG_FILE_EXTENSIONS, CATALOG_FILE_PATTERN, type CatalogOrigin, catalogLocation, loadCatalog, type LoadedCatalog, type ShippedCatalogs } from "./load";
 export { defineCatalog } from "./define";
 export * from "./types";
 export { checkCatalog, formatCatalogPath, resolveCatalog, type CatalogIssue } from "./validate";

@@ -4,22 +4,15 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../facts/paths";
 import { compile } from "../../input/compile.cjs";
 import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../../input/source-file";
-import { referenceCatalog } from "../reference";
 import type { CatalogInput } from "./types";
 import { formatCatalogPath } from "./validate";
-import { yelbCatalog } from "../yelb";
 
-/** The catalogs shipped with the platform, selected by name in `workloads.catalog`. */
-export const CATALOGS = {
-  reference: referenceCatalog,
-  yelb: yelbCatalog,
-} as const satisfies Record<string, CatalogInput>;
-
-export type CatalogName = keyof typeof CATALOGS;
-export const CATALOG_NAMES = Object.keys(CATALOGS) as CatalogName[];
-
-/** Where each shipped catalog is written, for messages. */
-export const CATALOG_FILES: Record<CatalogName, string> = { reference: "apps/reference.ts", yelb: "apps/yelb.ts" };
+/** The catalogs shipped with the platform (apps/index.ts), by name: what `workloads.catalog` may name instead of a file. */
+export interface ShippedCatalogs {
+  readonly catalogs: Readonly<Record<string, CatalogInput>>;
+  /** Where each is written, for messages. */
+  readonly files: Readonly<Record<string, string>>;
+}
 
 /** File types `workloads.catalog` may name instead of a shipped catalog. */
 export const CATALOG_FILE_EXTENSIONS = [".yaml", ".yml", ".json", ".ts"] as const;
@@ -46,9 +39,6 @@ export interface LoadedCatalog {
   readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
 }
 
-export function isCatalogName(ref: string): ref is CatalogName {
-  return (CATALOG_NAMES as string[]).includes(ref);
-}
 
 function displayPath(file: string): string {
   const rel = path.relative(PROJECT_ROOT, file);
@@ -61,14 +51,15 @@ function displayPath(file: string): string {
  * the field name) when the file cannot be read; the catalog's own content is checked later
  * by resolveCatalog, like a shipped one.
  */
-export function loadCatalog(ref: string): LoadedCatalog | { error: string } {
-  if (isCatalogName(ref)) {
-    return { input: CATALOGS[ref], origin: { label: `catalog "${ref}" (${CATALOG_FILES[ref]})`, file: CATALOG_FILES[ref], serviceLines: {} }, lineOf: () => undefined };
+export function loadCatalog(ref: string, shipped: ShippedCatalogs): LoadedCatalog | { error: string } {
+  if (Object.hasOwn(shipped.catalogs, ref)) {
+    const file = shipped.files[ref];
+    return { input: shipped.catalogs[ref], origin: { label: `catalog "${ref}" (${file})`, file, serviceLines: {} }, lineOf: () => undefined };
   }
   const file = path.resolve(PROJECT_ROOT, ref);
   const shown = displayPath(file);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return { error: `the catalog file ${ref} does not exist (relative paths start at the project root); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: ${CATALOG_NAMES.join(", ")}` };
+    return { error: `the catalog file ${ref} does not exist (relative paths start at the project root); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: ${Object.keys(shipped.catalogs).join(", ")}` };
   }
   const label = `catalog ${shown}`;
   if (isStructuredFile(file)) {

@@ -15,7 +15,7 @@ export function forcedPlacement(service: Service): ResolvedPlacement | undefined
 /**
  * Decides where every service runs. Explicit placements and constraints win; `auto`
  * resolves to Fargate for now. This is the ONE function the cost optimizer (issue 6,
- * cost/optimizer.ts) replaces: it returns a placement per service name and nothing else
+ * placement/optimizer.ts) replaces: it returns a placement per service name and nothing else
  * depends on how it was chosen. The catalog has already passed checkCatalog, so
  * placements never contradict constraints here.
  */

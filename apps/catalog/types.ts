@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { intInRange } from "../../config/schema/common";
+import { intInRange, isKubernetesOwnedNamespace, labelKey, labelValue } from "../../input/fields";
 
 /**
  * The service catalog: every service described once, in one typed object. The catalogs
  * under apps/ are written as `CatalogInput` (optional fields take the defaults below);
- * `catalogSchema` checks each field, and apps/validate.ts checks the rules between
+ * `catalogSchema` checks each field, and apps/catalog/validate.ts checks the rules between
  * services (dependencies, cycles, weights, tables, names). Units follow the cost model
- * (cost/types.ts): CPU in millicores, memory in MiB.
+ * (placement/types.ts): CPU in millicores, memory in MiB.
  */
 
 /** Kubernetes object and namespace names (RFC 1123 label), short enough for the IAM and App Mesh names built from them. */
@@ -20,15 +20,12 @@ function k8sName(what: string, max: number) {
 }
 
 export const serviceName = k8sName("service name", 32);
-export const namespaceName = k8sName("namespace", 40).refine((n) => !n.startsWith("kube-") && n !== "default", {
+export const namespaceName = k8sName("namespace", 40).refine((n) => !isKubernetesOwnedNamespace(n), {
   error: (i) => `${JSON.stringify(i.input)} is a namespace Kubernetes owns; give the service a namespace of its own (the mesh labels and Pod Security levels are set per namespace)`,
 });
 export const tableName = k8sName("table name", 40);
 
-const labelMap = z.record(
-  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/, { error: (i) => `${JSON.stringify(i.input)} is not a Kubernetes label key` }),
-  z.string().regex(/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, { error: (i) => `${JSON.stringify(i.input)} is not a Kubernetes label value (63 characters at most, alphanumeric at both ends)` }),
-);
+const labelMap = z.record(labelKey, labelValue());
 
 export const imageSchema = z.union(
   [
@@ -91,9 +88,9 @@ export const serviceSchema = z.strictObject({
       targetCpuUtilization: intInRange("replicas.targetCpuUtilization (%)", 10, 100).default(70),
     })
     .prefault({}),
-  /** Where pods run; `auto` is decided by resolvePlacement (apps/placement.ts). @default "auto" */
+  /** Where pods run; `auto` is decided by resolvePlacement (apps/catalog/placement.ts). @default "auto" */
   placement: z.enum(PLACEMENTS, { error: (i) => `${JSON.stringify(i.input)} is not a placement; use one of ${PLACEMENTS.join(", ")}` }).default("auto"),
-  /** Facts that force a placement (the same as cost/types.ts PlacementConstraints). @default all false */
+  /** Facts that force a placement (the same as placement/types.ts PlacementConstraints). @default all false */
   constraints: z
     .strictObject({
       /** Needs a real node (host paths, node-local storage, a node group's hardware): EC2. */
@@ -155,6 +152,7 @@ export const catalogSchema = z.strictObject({
 export type CatalogInput = z.input<typeof catalogSchema>;
 export type Catalog = z.output<typeof catalogSchema>;
 export type Service = Catalog["services"][number];
+export type Image = z.output<typeof imageSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;
 export type Table = Catalog["tables"][string];
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -164,7 +162,9 @@ export type TableAccess = (typeof TABLE_ACCESS)[number];
 export type ResolvedPlacement = "fargate" | "ec2";
 
 /** A catalog service with its placement decided: what the workloads stack renders. */
-export interface ResolvedService extends Service {
+export interface ResolvedService extends Omit<Service, "versions"> {
+  /** Its versions, each with the image it runs (its own, or the service's). */
+  readonly versions: readonly (Service["versions"][number] & { readonly image: Image })[];
   readonly placement: ResolvedPlacement;
   /** The placement the catalog asked for (before `auto` was decided). */
   readonly requestedPlacement: Service["placement"];
@@ -177,5 +177,3 @@ export interface ResolvedCatalog {
   readonly tables: Catalog["tables"];
 }
 
-/** Pod label that tells Fargate profiles and node selectors apart (see config/schema/cross-checks.ts). */
-export const COMPUTE_LABEL = "eks-mesh-platform/compute";

@@ -1,17 +1,13 @@
 import { allowedKeysAt } from "../../input/schema-keys";
 import { EC2_CONSTRAINTS, forcedPlacement, resolvePlacement } from "./placement";
 import { type Catalog, type CatalogInput, catalogSchema, type ResolvedCatalog } from "./types";
+import { APPMESH_MAX_ROUTE_TARGETS, ENVOY } from "../../facts/mesh";
 
 /** A refused catalog rule: where (a path inside the catalog) and what to change. */
 export interface CatalogIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
-
-/** Ports the App Mesh Envoy sidecar listens on inside every pod (ingress, egress, admin). */
-export const ENVOY_PORTS = [15000, 15001, 9901] as const;
-/** App Mesh routes take at most 10 weighted targets (CRD maxItems). */
-export const MAX_VERSIONS = 10;
 
 /** `services.yelb-ui.dependsOn[0]`: service entries are named by their name, not their index. */
 export function formatCatalogPath(path: readonly (string | number)[]): string {
@@ -43,15 +39,15 @@ export function checkCatalog(catalog: Catalog): CatalogIssue[] {
     if (s.cpu.limit < s.cpu.request) add(at("cpu"), `limit (${s.cpu.limit}m) is below request (${s.cpu.request}m); the limit must be at least the request`);
     if (s.memory.limit < s.memory.request) add(at("memory"), `limit (${s.memory.limit} MiB) is below request (${s.memory.request} MiB); the limit must be at least the request`);
     if (s.replicas.min > s.replicas.max) add(at("replicas"), `min (${s.replicas.min}) is larger than max (${s.replicas.max}); the autoscaler needs min <= max`);
-    if ((ENVOY_PORTS as readonly number[]).includes(s.port)) {
-      add(at("port"), `${s.port} is a port the Envoy sidecar uses in every pod (${ENVOY_PORTS.join(", ")}); choose another port`);
+    if ((ENVOY.ports as readonly number[]).includes(s.port)) {
+      add(at("port"), `${s.port} is a port the Envoy sidecar uses in every pod (${ENVOY.ports.join(", ")}); choose another port`);
     }
 
     // Versions and weights.
     const versionNames = s.versions.map((v) => v.name);
     const dupVersions = versionNames.filter((v, i) => versionNames.indexOf(v) !== i);
     if (dupVersions.length) add(at("versions"), `version "${dupVersions[0]}" appears more than once; version names must be unique within a service`);
-    if (s.versions.length > MAX_VERSIONS) add(at("versions"), `${s.versions.length} versions, but an App Mesh route splits traffic across at most ${MAX_VERSIONS}; retire old versions first`);
+    if (s.versions.length > APPMESH_MAX_ROUTE_TARGETS) add(at("versions"), `${s.versions.length} versions, but an App Mesh route splits traffic across at most ${APPMESH_MAX_ROUTE_TARGETS}; retire old versions first`);
     const total = s.versions.reduce((sum, v) => sum + v.weight, 0);
     if (total <= 0) add(at("versions"), `weights add up to ${total}; give at least one version a positive weight (each weight is 0-100, traffic is split in proportion)`);
 
@@ -167,7 +163,8 @@ export function resolveCatalog(input: CatalogInput | unknown): { catalog?: Resol
       name: parsed.data.name,
       description: parsed.data.description,
       tables: parsed.data.tables,
-      services: parsed.data.services.map((s) => ({ ...s, requestedPlacement: s.placement, placement: placement[s.name] })),
+      // Each version runs its own image or the service's: resolved here, so nothing downstream re-defaults it.
+      services: parsed.data.services.map((s) => ({ ...s, versions: s.versions.map((v) => ({ ...v, image: v.image ?? s.image })), requestedPlacement: s.placement, placement: placement[s.name] })),
     },
   };
 }

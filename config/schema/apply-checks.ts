@@ -1,8 +1,14 @@
 import type { z } from "zod";
 import type { ResolvedService } from "../../apps/catalog";
-import { SIGV4_PROXY_IMAGE } from "../../facts/charts";
+import { arnParts, isArmInstanceType, partitionOf } from "../../facts/aws";
+import { APPMESH_CONTROLLER, GATEWAY_CONTROLLER, KARPENTER_CONTROLLER, LOAD_BALANCER_CONTROLLER, METRICS_SERVER, platformNamespaces, VPA_RECOMMENDER } from "../../facts/controllers";
+import { isReservedNodeLabel } from "../../facts/kubernetes";
+import { fargateNamespaces } from "../../facts/fargate";
+import { configMapSize, FARGATE_LOGGING, fargateLoggingData } from "../../facts/fargate-logging";
+import { fargateLogGroup, Naming } from "../../facts/naming";
 import { type Cidr, contains, overlaps, parseCidr } from "../cidr";
 import { signedDependencies } from "./lattice";
+import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
 
 /**
  * Refusals AWS, EKS or Kubernetes would otherwise give at apply time (or, for Helm
@@ -25,10 +31,12 @@ export interface ApplyCheckInput {
     readonly verticalPodAutoscaler?: boolean;
     readonly adminPrincipalArns: readonly string[];
     readonly nodeGroups: Readonly<Record<string, { readonly instanceTypes: readonly string[]; readonly amiType: string; readonly labels: Readonly<Record<string, string>>; readonly taints: readonly unknown[]; readonly diskKmsKeyArn?: string }>>;
+    readonly fargateProfiles: Readonly<Record<string, { readonly selectors: readonly { readonly namespace: string }[] }>>;
   };
+  readonly observability: { readonly logs: { readonly fargate: { readonly enabled: boolean } } };
   readonly mesh: { readonly implementation?: string; readonly lattice?: { readonly auth: string }; readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
   readonly workloads: {
-    readonly app: { readonly services: readonly { readonly name: string; readonly namespace: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image?: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
+    readonly app: { readonly services: readonly { readonly name: string; readonly namespace: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
     readonly origin: { readonly label: string; readonly file: string; readonly serviceLines: Readonly<Record<string, number>> };
   };
 }
@@ -50,58 +58,8 @@ const quote = (v: unknown) => JSON.stringify(v);
 /** ECR repository names: lower-case components separated by single . _ - or / (CreateRepository). */
 const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-/** The AWS partition a region belongs to. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("us-isob-")) return "aws-iso-b";
-  if (region.startsWith("us-iso-")) return "aws-iso";
-  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
-  return "aws";
-}
-
-/** [partition, region] of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
-function arnParts(arn: string): { partition: string; region: string } {
-  const [, partition = "", , region = ""] = arn.split(":");
-  return { partition, region };
-}
-
-/** Graviton instance families (a1, and <family><generation>g…: t4g, m7g, c6gn, x2gd, im4gn, is4gen, g5g). */
-export function isArmInstanceType(type: string): boolean {
-  return /^(a1|[a-z]+\d+g[a-z0-9-]*)\./.test(type);
-}
-
-/** Node label prefixes the kubelet may set in the kubernetes.io and k8s.io namespaces (NodeRestriction). */
-const KUBELET_ALLOWED_LABELS = ["kubernetes.io/hostname", "kubernetes.io/arch", "kubernetes.io/os", "beta.kubernetes.io/instance-type", "node.kubernetes.io/instance-type", "failure-domain.beta.kubernetes.io/region", "failure-domain.beta.kubernetes.io/zone", "topology.kubernetes.io/region", "topology.kubernetes.io/zone"];
-const KUBELET_ALLOWED_PREFIXES = ["kubelet.kubernetes.io/", "node.kubernetes.io/"];
-
-export function isReservedNodeLabel(key: string): boolean {
-  const slash = key.lastIndexOf("/");
-  if (slash < 0) return false;
-  const prefix = key.slice(0, slash);
-  const reserved = prefix === "kubernetes.io" || prefix.endsWith(".kubernetes.io") || prefix === "k8s.io" || prefix.endsWith(".k8s.io");
-  return reserved && !KUBELET_ALLOWED_LABELS.includes(key) && !KUBELET_ALLOWED_PREFIXES.some((p) => key.startsWith(p));
-}
-
 /** Private ranges EKS accepts for the service range (KubernetesNetworkConfigRequest.serviceIpv4Cidr). */
 const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
-
-/** Namespaces the mesh stack creates: always, and with Karpenter (stacks/mesh.ts, karpenter-names.ts; a test keeps them equal). */
-export const PLATFORM_NAMESPACES: readonly string[] = ["appmesh-system"];
-/** With mesh.implementation "vpc-lattice", the Gateway API Controller's instead (stacks/mesh/vpc-lattice.ts; a test keeps them equal). */
-export const LATTICE_NAMESPACES: readonly string[] = ["aws-application-networking-system"];
-export const KARPENTER_NAMESPACE = "karpenter";
-
-/** Where the images the mesh stack installs come from (the charts' default values). */
-export const MESH_STACK_IMAGES = {
-  appmeshController: "840364872350.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller",
-  gatewayController: "public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller",
-  signingProxy: SIGV4_PROXY_IMAGE.repository,
-  loadBalancerController: "public.ecr.aws/eks/aws-load-balancer-controller",
-  metricsServer: "registry.k8s.io/metrics-server/metrics-server",
-  karpenter: "public.ecr.aws/karpenter/controller",
-  vpaRecommender: "registry.k8s.io/autoscaling/vpa-recommender",
-} as const;
 
 /** True when a pod in `region` can pull the image through the VPC's ECR interface endpoints (no NAT). */
 function pullableWithoutNat(image: string, region: string): boolean {
@@ -114,14 +72,14 @@ export const APPLY_RULES: readonly ApplyRule[] = [
     checks: "ECR repository names `<platform.name>-<environment>/<image.ecr>`: single separators between lower-case components",
     refusedBy: "ECR CreateRepository",
     check(c, issue) {
-      const prefix = `${c.platform.name}-${c.platform.environment}`;
-      const repos = new Set(c.workloads.app.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image ?? s.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])));
+      const prefix = new Naming({ ...c.platform, tags: {} }).prefix;
+      const repos = new Set(c.workloads.app.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])));
       if (repos.size > 0 && !ECR_NAME.test(prefix)) {
         issue(["platform", "name"], `"${prefix}" (platform.name-environment) prefixes every ECR repository, and ECR refuses names with two separators in a row ("--"); use single hyphens`);
       }
       for (const r of repos) {
         if (!ECR_NAME.test(r)) {
-          const s = c.workloads.app.services.find((x) => [x.image, ...x.versions.map((v) => v.image)].some((i) => i && "ecr" in i && i.ecr === r));
+          const s = c.workloads.app.services.find((x) => [x.image, ...x.versions.map((v) => v.image)].some((i) => "ecr" in i && i.ecr === r));
           issue(["workloads", "catalog"], `${at(c, s?.name)}.image.ecr: "${r}" has two separators in a row, which ECR refuses in repository names; use single hyphens`);
         }
       }
@@ -134,7 +92,7 @@ export const APPLY_RULES: readonly ApplyRule[] = [
     check(c, issue) {
       const interfaceEndpoints = ["ecr", "sts", "logs"].some((k) => c.network.vpcEndpoints[k]);
       if (interfaceEndpoints && c.platform.name.startsWith("sg-")) {
-        issue(["platform", "name"], `"${c.platform.name}" starts the name of the interface endpoints' security group ("${c.platform.name}-${c.platform.environment}-vpc-endpoints"), and EC2 refuses security group names starting with "sg-"; choose another platform name`);
+        issue(["platform", "name"], `"${c.platform.name}" starts the name of the interface endpoints' security group ("${new Naming({ ...c.platform, tags: {} }).name("vpc-endpoints")}"), and EC2 refuses security group names starting with "sg-"; choose another platform name`);
       }
     },
   },
@@ -241,7 +199,7 @@ export const APPLY_RULES: readonly ApplyRule[] = [
     checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`, or `aws-application-networking-system` with VPC Lattice, and `karpenter` with Karpenter on)",
     refusedBy: "the Kubernetes API (the namespace already exists, owned by the mesh stack)",
     check(c, issue) {
-      const owned = [...(c.mesh.implementation === "vpc-lattice" ? LATTICE_NAMESPACES : PLATFORM_NAMESPACES), ...(c.cluster.autoscaling === "karpenter" ? [KARPENTER_NAMESPACE] : [])];
+      const owned = platformNamespaces({ implementation: c.mesh.implementation ?? "appmesh", karpenter: c.cluster.autoscaling === "karpenter" });
       for (const s of c.workloads.app.services) {
         if (owned.includes(s.namespace)) {
           issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own`);
@@ -273,21 +231,39 @@ export const APPLY_RULES: readonly ApplyRule[] = [
       const region = c.platform.region;
       const unreachable: string[] = [];
       if (c.mesh.implementation === "vpc-lattice") {
-        unreachable.push(`the AWS Gateway API Controller (${MESH_STACK_IMAGES.gatewayController})`);
+        unreachable.push(`the AWS Gateway API Controller (${GATEWAY_CONTROLLER.image})`);
         const services = c.workloads.app.services as unknown as readonly ResolvedService[];
-        if (c.mesh.lattice?.auth === "iam" && services.some((s) => signedDependencies(s, services).length > 0)) unreachable.push(`the SigV4 signing proxies (${MESH_STACK_IMAGES.signingProxy})`);
-      } else if (!pullableWithoutNat(`${MESH_STACK_IMAGES.appmeshController}`, region)) unreachable.push(`the App Mesh controller (${MESH_STACK_IMAGES.appmeshController})`);
-      if (c.mesh.addons.loadBalancerController.enabled) unreachable.push(`the AWS Load Balancer Controller (${MESH_STACK_IMAGES.loadBalancerController})`);
-      if (c.mesh.addons.metricsServer.enabled) unreachable.push(`metrics-server (${MESH_STACK_IMAGES.metricsServer})`);
-      if (c.cluster.autoscaling === "karpenter") unreachable.push(`Karpenter (${MESH_STACK_IMAGES.karpenter})`);
-      if (c.cluster.verticalPodAutoscaler) unreachable.push(`the VPA recommender (${MESH_STACK_IMAGES.vpaRecommender})`);
+        if (c.mesh.lattice?.auth === "iam" && services.some((s) => signedDependencies(s, services).length > 0)) unreachable.push(`the SigV4 signing proxies (${SIGV4_PROXY_IMAGE.repository})`);
+      } else if (!pullableWithoutNat(APPMESH_CONTROLLER.image, region)) unreachable.push(`the App Mesh controller (${APPMESH_CONTROLLER.image})`);
+      if (c.mesh.addons.loadBalancerController.enabled) unreachable.push(`the AWS Load Balancer Controller (${LOAD_BALANCER_CONTROLLER.image})`);
+      if (c.mesh.addons.metricsServer.enabled) unreachable.push(`metrics-server (${METRICS_SERVER.image})`);
+      if (c.cluster.autoscaling === "karpenter") unreachable.push(`Karpenter (${KARPENTER_CONTROLLER.image})`);
+      if (c.cluster.verticalPodAutoscaler) unreachable.push(`the VPA recommender (${VPA_RECOMMENDER.image})`);
       for (const s of c.workloads.app.services) {
-        for (const img of [s.image, ...s.versions.map((v) => v.image ?? s.image)]) {
+        for (const img of [s.image, ...s.versions.map((v) => v.image)]) {
           if ("external" in img && !pullableWithoutNat(img.external, region) && !unreachable.some((u) => u.includes(img.external))) unreachable.push(`${s.name} (${img.external})`);
         }
       }
       if (unreachable.length > 0) {
         issue(["network", "natGateways"], `"none" leaves no route to registries outside this region's private ECR, but the platform pulls ${unreachable.join(", ")}; Helm waits for those pods and the apply fails. Use "single" or "per-az"`);
+      }
+    },
+  },
+  {
+    id: "fargate-logging-size",
+    checks: "the `aws-logging` ConfigMap that routes each Fargate namespace's logs stays within the 5,300 characters Fargate reads",
+    refusedBy: "Fargate's log router (it ignores a larger ConfigMap, so Fargate pods log nowhere)",
+    check(c, issue) {
+      if (!c.observability.logs.fargate.enabled) return;
+      const namespaces = fargateNamespaces(c.cluster.fargateProfiles);
+      if (namespaces.length === 0) return;
+      const naming = new Naming({ ...c.platform, tags: {} });
+      const size = configMapSize(fargateLoggingData(namespaces.map((namespace) => ({ namespace, logGroup: fargateLogGroup(naming, namespace) })), c.platform.region));
+      if (size > FARGATE_LOGGING.maxCharacters) {
+        issue(
+          ["observability", "logs", "fargate"],
+          `routing ${namespaces.length} Fargate namespaces makes the ${FARGATE_LOGGING.configMap} ConfigMap ${size} characters; Fargate accepts at most ${FARGATE_LOGGING.maxCharacters}; put Fargate services in fewer namespaces or turn observability.logs.fargate.enabled off`,
+        );
       }
     },
   },

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { CHARTS } from "../../facts/charts";
-import { intInRange } from "./common";
+import { CHARTS } from "../../charts/versions";
+import { DEFAULT_CATEGORIES, DISRUPTION_REASONS, INSTANCE_CATEGORIES, type InstanceCategory, KARPENTER_ARCHITECTURES, KARPENTER_CAPACITY_TYPES, KNOWN_INSTANCE_FAMILIES, RESERVED_LABEL_PREFIXES } from "../../facts/karpenter";
+import { PLATFORM_NODE_LABELS } from "../../facts/labels";
+import { intInRange, labelKey, labelValue } from "../../input/fields";
 
 /**
  * EC2 capacity that follows the pods: `cluster.autoscaling: "karpenter"` and its NodePools,
@@ -12,79 +14,6 @@ import { intInRange } from "./common";
  * reserves for itself.
  */
 
-/** Node label naming the NodePool a Karpenter node belongs to (the platform's own, next to COMPUTE_LABEL). */
-export const NODE_POOL_LABEL = "eks-mesh-platform/node-pool";
-
-/** The Karpenter chart version installed by default (pinned in charts/versions.ts). */
-export const DEFAULT_KARPENTER_CHART_VERSION: string = CHARTS.karpenter.version;
-
-/** Capacity types as Karpenter names them (`karpenter.sh/capacity-type`). */
-export const KARPENTER_CAPACITY_TYPES = ["on-demand", "spot"] as const;
-export type KarpenterCapacityType = (typeof KARPENTER_CAPACITY_TYPES)[number];
-
-/** Architectures as Kubernetes names them (`kubernetes.io/arch`). */
-export const KARPENTER_ARCHITECTURES = ["amd64", "arm64"] as const;
-export type KarpenterArchitecture = (typeof KARPENTER_ARCHITECTURES)[number];
-
-/** Instance categories a pool may ask for (`karpenter.k8s.aws/instance-category`): general, compute, memory, burstable. */
-export const INSTANCE_CATEGORIES = ["c", "m", "r", "t"] as const;
-export type InstanceCategory = (typeof INSTANCE_CATEGORIES)[number];
-
-/** Smallest size a family offers, which bounds the smallest node a pool can launch. */
-export interface InstanceFamily {
-  readonly category: InstanceCategory;
-  readonly architecture: KarpenterArchitecture;
-  /** vCPUs and GiB of the family's smallest size (e.g. m6i.large: 2 vCPU, 8 GiB; m7g.medium: 1 vCPU, 4 GiB). */
-  readonly smallest: { readonly size: string; readonly vcpu: number; readonly memoryGiB: number };
-}
-
-const fam = (category: InstanceCategory, architecture: KarpenterArchitecture, size: string, vcpu: number, memoryGiB: number): InstanceFamily => ({
-  category,
-  architecture,
-  smallest: { size, vcpu, memoryGiB },
-});
-
-/**
- * Current-generation families the platform knows, from the EC2 instance-type pages
- * (smallest size of each). A family not listed is refused rather than guessed; add it here
- * (and its sizes to the cost model's price table) to allow it.
- */
-export const KNOWN_INSTANCE_FAMILIES: Readonly<Record<string, InstanceFamily>> = {
-  t3: fam("t", "amd64", "nano", 2, 0.5),
-  t3a: fam("t", "amd64", "nano", 2, 0.5),
-  t4g: fam("t", "arm64", "nano", 2, 0.5),
-  m5: fam("m", "amd64", "large", 2, 8),
-  m5a: fam("m", "amd64", "large", 2, 8),
-  m6i: fam("m", "amd64", "large", 2, 8),
-  m6a: fam("m", "amd64", "large", 2, 8),
-  m7i: fam("m", "amd64", "large", 2, 8),
-  "m7i-flex": fam("m", "amd64", "large", 2, 8),
-  m7a: fam("m", "amd64", "medium", 1, 4),
-  m6g: fam("m", "arm64", "medium", 1, 4),
-  m7g: fam("m", "arm64", "medium", 1, 4),
-  m8g: fam("m", "arm64", "medium", 1, 4),
-  c5: fam("c", "amd64", "large", 2, 4),
-  c5a: fam("c", "amd64", "large", 2, 4),
-  c6i: fam("c", "amd64", "large", 2, 4),
-  c6a: fam("c", "amd64", "large", 2, 4),
-  c7i: fam("c", "amd64", "large", 2, 4),
-  c7a: fam("c", "amd64", "medium", 1, 2),
-  c6g: fam("c", "arm64", "medium", 1, 2),
-  c7g: fam("c", "arm64", "medium", 1, 2),
-  c8g: fam("c", "arm64", "medium", 1, 2),
-  r5: fam("r", "amd64", "large", 2, 16),
-  r5a: fam("r", "amd64", "large", 2, 16),
-  r6i: fam("r", "amd64", "large", 2, 16),
-  r6a: fam("r", "amd64", "large", 2, 16),
-  r7i: fam("r", "amd64", "large", 2, 16),
-  r7a: fam("r", "amd64", "medium", 1, 8),
-  r6g: fam("r", "arm64", "medium", 1, 8),
-  r7g: fam("r", "arm64", "medium", 1, 8),
-  r8g: fam("r", "arm64", "medium", 1, 8),
-};
-
-/** Label keys and prefixes Karpenter (and Kubernetes) reserve; a pool's own labels may not use them. */
-const RESERVED_LABEL_PREFIXES = ["karpenter.sh/", "karpenter.k8s.aws/", "kubernetes.io/", "k8s.io/", "node.kubernetes.io/", "topology.kubernetes.io/", "eks.amazonaws.com/"];
 
 const quote = (v: unknown) => JSON.stringify(v);
 
@@ -93,26 +22,17 @@ const DURATION = /^(\d+(s|m|h))+$/;
 const duration = (what: string) =>
   z.string().regex(DURATION, { error: (i) => `${quote(i.input)} is not a duration; write ${what} like "720h", "30m" or "1h30m" (hours, minutes, seconds)` });
 
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const labelKey = z.string().refine((k) => {
-  const slash = k.lastIndexOf("/");
-  const name = slash >= 0 ? k.slice(slash + 1) : k;
-  return name.length >= 1 && name.length <= 63 && LABEL_NAME.test(name) && (slash < 0 || slash <= 253);
-}, { error: (i) => `${quote(i.input)} is not a valid Kubernetes label key; use [prefix/]name` });
-const labelValue = z.string().refine((v) => v.length >= 1 && v.length <= 63 && LABEL_NAME.test(v), {
-  error: (i) => `${quote(i.input)} is not a valid label value; use 1-63 letters, digits, "-", "_" or "."`,
-});
+// Karpenter refuses empty label and taint values (the NodePool CRD).
+const poolLabelValue = labelValue({ nonEmpty: true });
 
 export const POOL_TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 const poolTaint = z.strictObject({
   key: labelKey,
   /** @default none */
-  value: labelValue.optional(),
+  value: poolLabelValue.optional(),
   effect: z.enum(POOL_TAINT_EFFECTS, { error: (i) => `${quote(i.input)} is not a taint effect; use "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"` }),
 });
 
-/** Reasons Karpenter names in a disruption budget. */
-export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
 
 const budget = z.strictObject({
   /** Nodes that may be disrupted at once: a count ("2") or a share ("10%"). */
@@ -147,7 +67,7 @@ export const nodePoolSchema = z.strictObject({
     })
     .prefault({}),
   /** Extra node labels (the platform adds eks-mesh-platform/compute=ec2 and eks-mesh-platform/node-pool). @default {} */
-  labels: z.record(labelKey, labelValue).default({}),
+  labels: z.record(labelKey, poolLabelValue).default({}),
   /** Node taints. @default [] */
   taints: z.array(poolTaint).default([]),
   /**
@@ -171,7 +91,18 @@ export const nodePoolSchema = z.strictObject({
   weight: intInRange("weight", 1, 100).optional(),
 });
 
-export type NodePoolSettings = z.output<typeof nodePoolSchema>;
+/** What a NodePool may launch: exact instance families, or every known family of some categories. */
+export type PoolInstances = { readonly families: readonly string[] } | { readonly categories: readonly InstanceCategory[] };
+
+type ParsedNodePool = z.output<typeof nodePoolSchema>;
+
+/** A pool as the stacks receive it: what it may launch resolved once, in `instances`. */
+export function resolveNodePool({ instanceCategories, instanceFamilies, ...pool }: ParsedNodePool): Omit<ParsedNodePool, "instanceCategories" | "instanceFamilies"> & { readonly instances: PoolInstances } {
+  return { ...pool, instances: instanceFamilies ? { families: instanceFamilies } : { categories: instanceCategories ?? [...DEFAULT_CATEGORIES] } };
+}
+
+/** A NodePool as the stacks receive it (resolveNodePool). */
+export type NodePoolSettings = ReturnType<typeof resolveNodePool>;
 
 export const karpenterSchema = z
   .strictObject({
@@ -179,7 +110,7 @@ export const karpenterSchema = z
     chartVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, { error: (i) => `${quote(i.input)} is not an exact chart version; write it like "1.14.1" (ranges are refused)` })
-      .default(DEFAULT_KARPENTER_CHART_VERSION),
+      .default(CHARTS.karpenter.version),
     /** Controller replicas, one per managed node (the chart's anti-affinity spreads them by host). @default 2 */
     controllerReplicas: intInRange("controllerReplicas", 1, 5).default(2),
     /**
@@ -209,7 +140,14 @@ export const karpenterSchema = z
   })
   .prefault({});
 
-export type KarpenterSettings = z.output<typeof karpenterSchema>;
+type ParsedKarpenter = z.output<typeof karpenterSchema>;
+/** Karpenter's settings as the stacks receive them: each pool resolved. */
+export type KarpenterSettings = Omit<ParsedKarpenter, "nodePools"> & { readonly nodePools: Readonly<Record<string, NodePoolSettings>> };
+
+/** Resolves every pool of the section (called once the cluster section is checked). */
+export function resolveKarpenter(k: ParsedKarpenter): KarpenterSettings {
+  return { ...k, nodePools: Object.fromEntries(Object.entries(k.nodePools).map(([name, pool]) => [name, resolveNodePool(pool)])) };
+}
 
 /** The fields cluster.ts mounts. */
 export const autoscalingFields = {
@@ -222,20 +160,19 @@ export const autoscalingFields = {
 };
 
 /** The families a pool may launch, after categories or families and architectures are applied. */
-export function poolFamilies(pool: Pick<NodePoolSettings, "instanceCategories" | "instanceFamilies" | "architectures">): string[] {
+export function poolFamilies(pool: Pick<NodePoolSettings, "instances" | "architectures">): string[] {
   const archs = pool.architectures;
-  if (pool.instanceFamilies) return pool.instanceFamilies.filter((f) => KNOWN_INSTANCE_FAMILIES[f] && archs.includes(KNOWN_INSTANCE_FAMILIES[f].architecture));
-  const categories = pool.instanceCategories ?? DEFAULT_CATEGORIES;
+  const instances = pool.instances;
+  if ("families" in instances) return instances.families.filter((f) => KNOWN_INSTANCE_FAMILIES[f] && archs.includes(KNOWN_INSTANCE_FAMILIES[f].architecture));
   return Object.entries(KNOWN_INSTANCE_FAMILIES)
-    .filter(([, f]) => categories.includes(f.category) && archs.includes(f.architecture))
+    .filter(([, f]) => instances.categories.includes(f.category) && archs.includes(f.architecture))
     .map(([name]) => name);
 }
 
-export const DEFAULT_CATEGORIES: readonly InstanceCategory[] = ["c", "m", "r"];
 
 interface ClusterAutoscalingView {
   readonly autoscaling: "none" | "karpenter";
-  readonly karpenter: KarpenterSettings;
+  readonly karpenter: ParsedKarpenter;
   readonly nodeGroups: Record<string, { readonly minSize: number; readonly desiredSize: number; readonly taints: readonly { effect: string }[] }>;
 }
 
@@ -250,7 +187,8 @@ export function checkAutoscaling(c: ClusterAutoscalingView, ctx: z.RefinementCtx
     }
     if (pool.instanceCategories?.length === 0) issue(at("instanceCategories"), 'is empty; list at least one category, e.g. ["m"]');
     if (pool.instanceFamilies?.length === 0) issue(at("instanceFamilies"), 'is empty; list at least one family, e.g. ["m7i"]');
-    pool.instanceFamilies?.forEach((f, i) => {
+    const families = pool.instanceFamilies;
+    families?.forEach((f, i) => {
       const known = KNOWN_INSTANCE_FAMILIES[f];
       if (!known) {
         issue(at("instanceFamilies", i), `${quote(f)} is not an instance family the platform knows; use one of ${Object.keys(KNOWN_INSTANCE_FAMILIES).join(", ")} (or add it to KNOWN_INSTANCE_FAMILIES in config/schema/autoscaling.ts)`);
@@ -268,7 +206,7 @@ export function checkAutoscaling(c: ClusterAutoscalingView, ctx: z.RefinementCtx
       );
     }
     for (const key of Object.keys(pool.labels)) {
-      if (key === "eks-mesh-platform/compute" || key === NODE_POOL_LABEL || key === "eks-mesh-platform/node-group") {
+      if (PLATFORM_NODE_LABELS.includes(key)) {
         issue(at("labels", key), "is set by the platform on every node; choose another label key");
       } else if (RESERVED_LABEL_PREFIXES.some((p) => key.startsWith(p) || key.includes(`.${p}`))) {
         issue(at("labels", key), `uses a label domain Karpenter or Kubernetes reserves (${RESERVED_LABEL_PREFIXES.join(", ")}); choose another key`);
@@ -283,10 +221,10 @@ export function checkAutoscaling(c: ClusterAutoscalingView, ctx: z.RefinementCtx
     });
 
     // Limits below the smallest node the pool can launch would let Karpenter launch nothing.
-    const families = poolFamilies(pool);
-    if (families.length > 0) {
+    const launchable = poolFamilies(resolveNodePool(pool));
+    if (launchable.length > 0) {
       const smallest = (key: "vcpu" | "memoryGiB") =>
-        families.map((f) => ({ family: f, ...KNOWN_INSTANCE_FAMILIES[f].smallest })).reduce((a, b) => (b[key] < a[key] ? b : a));
+        launchable.map((f) => ({ family: f, ...KNOWN_INSTANCE_FAMILIES[f].smallest })).reduce((a, b) => (b[key] < a[key] ? b : a));
       const cpu = smallest("vcpu");
       const mem = smallest("memoryGiB");
       if (pool.limits.cpu < cpu.vcpu) {
@@ -295,7 +233,7 @@ export function checkAutoscaling(c: ClusterAutoscalingView, ctx: z.RefinementCtx
       if (pool.limits.memoryGiB < mem.memoryGiB) {
         issue(at("limits", "memoryGiB"), `${pool.limits.memoryGiB} GiB is below one node: the smallest this pool can launch (${mem.family}.${mem.size}) has ${mem.memoryGiB} GiB; raise the limit`);
       }
-    } else if (!pool.instanceFamilies?.length && pool.architectures.length > 0) {
+    } else if (!families?.length && pool.architectures.length > 0) {
       issue(at("instanceCategories"), `has no known family for architectures ${quote(pool.architectures)}; choose other categories or architectures`);
     }
   }

@@ -1,51 +1,10 @@
 import { z } from "zod";
 import { parseCidr } from "../cidr";
-import { autoscalingFields, checkAutoscaling } from "./autoscaling";
-import { iamArn, intInRange, logRetentionDays } from "./common";
-
-// ---------------------------------------------------------------------------------------
-// Constants other sections (and the workloads engineer's cross-checks) rely on.
-// ---------------------------------------------------------------------------------------
-
-/**
- * EKS service quotas for Fargate profiles (defaults; AWS lists all three as adjustable, but
- * they are what a fresh account gets, so the platform refuses more rather than failing at
- * apply time). Source: Amazon EKS user guide, "Amazon EKS service quotas".
- */
-export const FARGATE_LIMITS = {
-  profilesPerCluster: 10,
-  selectorsPerProfile: 5,
-  labelsPerSelector: 5,
-} as const;
-
-/** Node label every managed node carries, and the one Fargate-bound pods carry; value "ec2" or "fargate". */
-export const COMPUTE_LABEL = "eks-mesh-platform/compute";
-/** Node label naming the managed node group a node belongs to. */
-export const NODE_GROUP_LABEL = "eks-mesh-platform/node-group";
-
-/** Control-plane log types EKS can send to CloudWatch. */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-/** Log types that can never be turned off: who called the API, what they did, how they authenticated. */
-export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
-
-/** The EKS-managed add-ons this stack installs, by their EKS add-on name. */
-export const CORE_ADDONS = ["vpc-cni", "kube-proxy", "coredns"] as const;
-export type CoreAddon = (typeof CORE_ADDONS)[number];
-
-/**
- * Default add-on builds for the default Kubernetes version (1.35), from the EKS user guide's
- * "latest version" tables. Move them with
- * `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name <name>`.
- */
-export const DEFAULT_KUBERNETES_VERSION = "1.35";
-export const DEFAULT_ADDON_VERSIONS: Record<CoreAddon, string> = {
-  "vpc-cni": "v1.21.1-eksbuild.7",
-  "kube-proxy": "v1.35.3-eksbuild.2",
-  coredns: "v1.13.2-eksbuild.4",
-};
-
-/** The most CIDRs EKS accepts for the public endpoint (not adjustable). */
-export const MAX_PUBLIC_ACCESS_CIDRS = 40;
+import { autoscalingFields, checkAutoscaling, resolveKarpenter } from "./autoscaling";
+import { iamArn, intInRange, labelKey, labelValue, logRetentionDays, namespaceName } from "../../input/fields";
+import { AMI_TYPES, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, MAX_PUBLIC_ACCESS_CIDRS, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
+import { PLATFORM_NODE_LABELS } from "../../facts/labels";
+import { FARGATE_LIMITS } from "../../facts/fargate";
 
 // ---------------------------------------------------------------------------------------
 // Field types
@@ -57,30 +16,8 @@ const kubernetesVersion = z.string().regex(/^1\.\d{2}$/, {
   error: (i) => `${quote(i.input)} is not a Kubernetes minor version; write it like "1.35" (no "v", no patch number)`,
 });
 
-/** DNS-1123 label: what Kubernetes accepts as a namespace name. */
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const namespaceName = z.string().refine((s) => s.length <= 63 && DNS_1123_LABEL.test(s), {
-  error: (i) => `${quote(i.input)} is not a valid Kubernetes namespace name; use 1-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`,
-});
-
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Kubernetes label key: optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
-export function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
-  return name.length >= 1 && name.length <= 63 && LABEL_NAME.test(name);
-}
-
-const labelKey = z.string().refine(isLabelKey, {
-  error: (i) => `${quote(i.input)} is not a valid Kubernetes label key; use [prefix/]name, the name 1-63 letters, digits, "-", "_" or "." starting and ending with a letter or digit`,
-});
-const labelValue = z.string().refine((v) => v.length >= 1 && v.length <= 63 && LABEL_NAME.test(v), {
-  error: (i) => `${quote(i.input)} is not a valid label value here; use 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
-});
+// Kubernetes names and labels (input/fields.ts); node labels and taints are never empty (EKS refuses "").
+const nodeLabelValue = labelValue({ nonEmpty: true });
 
 /** Names that become AWS names and construct IDs (`node-group-<name>`, `fargate-profile-<name>`). */
 function resourceKey(what: string) {
@@ -113,7 +50,7 @@ export const fargateSelectorSchema = z.strictObject({
   /** Namespace whose pods (matching `labels`, if any) run on Fargate. */
   namespace: namespaceName,
   /** Pod labels that must all match. @default none: every pod of the namespace */
-  labels: z.record(labelKey, labelValue).optional(),
+  labels: z.record(labelKey, nodeLabelValue).optional(),
 });
 
 export const fargateProfileSchema = z.strictObject({
@@ -188,13 +125,11 @@ export function validateFargateProfiles(profiles: Record<string, FargateProfile>
 // Managed node groups
 // ---------------------------------------------------------------------------------------
 
-export const AMI_TYPES = ["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"] as const;
-export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 
 const taintSchema = z.strictObject({
   key: labelKey,
   /** @default none */
-  value: labelValue.optional(),
+  value: nodeLabelValue.optional(),
   effect: z.enum(TAINT_EFFECTS, { error: (i) => `${quote(i.input)} is not a taint effect; use "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"` }),
 });
 
@@ -226,7 +161,7 @@ export const nodeGroupSchema = z
     /** @default "AL2023_x86_64_STANDARD" */
     amiType: z.enum(AMI_TYPES, { error: (i) => `${quote(i.input)} is not a supported AMI type; use one of ${AMI_TYPES.join(", ")}` }).default("AL2023_x86_64_STANDARD"),
     /** Extra Kubernetes node labels (the platform adds eks-mesh-platform/compute and /node-group). @default {} */
-    labels: z.record(labelKey, labelValue).default({}),
+    labels: z.record(labelKey, nodeLabelValue).default({}),
     /** Kubernetes taints. @default [] */
     taints: z.array(taintSchema).default([]),
     /** Nodes replaced at once during a rolling update. @default 1 */
@@ -238,7 +173,7 @@ export const nodeGroupSchema = z
     if (new Set(g.instanceTypes).size !== g.instanceTypes.length) issue(["instanceTypes"], "lists an instance type twice; each may appear once");
     if (g.minSize > g.desiredSize) issue(["minSize"], `${g.minSize} is larger than desiredSize (${g.desiredSize}); use minSize ≤ desiredSize ≤ maxSize`);
     if (g.desiredSize > g.maxSize) issue(["desiredSize"], `${g.desiredSize} is larger than maxSize (${g.maxSize}); use minSize ≤ desiredSize ≤ maxSize`);
-    for (const key of [COMPUTE_LABEL, NODE_GROUP_LABEL]) {
+    for (const key of PLATFORM_NODE_LABELS) {
       if (key in g.labels) issue(["labels", key], `is set by the platform on every node; choose another label key`);
     }
     const taintKeys = g.taints.map((t) => `${t.key}:${t.effect}`);
@@ -328,7 +263,11 @@ const clusterObject = z.strictObject({
   ...autoscalingFields,
 });
 
-export const clusterSchema = clusterObject.prefault({}).superRefine((c, ctx) => checkCluster(c, ctx));
+export const clusterSchema = clusterObject
+  .prefault({})
+  .superRefine((c, ctx) => checkCluster(c, ctx))
+  // Resolved once the section is checked, so the stacks never re-default a pool.
+  .transform((c) => ({ ...c, karpenter: resolveKarpenter(c.karpenter) }));
 
 function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });

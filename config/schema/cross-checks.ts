@@ -1,10 +1,14 @@
 import type { z } from "zod";
-import { decideAutoPlacements } from "../../cost/platform";
+import { decideAutoPlacements, placementRefusal } from "../placement";
+import { PlacementError } from "../../placement/errors";
 import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
-import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
+import { type FargateProfile, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
 import type { KarpenterSettings } from "./autoscaling";
 import { nodePoolsOffered, satisfyingNodePools } from "./node-pool-scheduling";
 import type { WorkloadsSettings } from "./workloads";
+import { GENERATED_PROFILE_PREFIX } from "../../facts/naming";
+import { COMPUTE_LABEL, nodeGroupLabels, podLabels, TAINT_EFFECT } from "../../facts/labels";
+import { FARGATE_LIMITS } from "../../facts/fargate";
 
 /**
  * Rules and resolution that span config sections. The catalog (workloads) decides which
@@ -24,9 +28,6 @@ import type { WorkloadsSettings } from "./workloads";
  * - Coverage is then checked against the merged set, user-written profiles included.
  */
 
-/** Name prefix reserved for the profiles generated from the catalog. */
-export const GENERATED_PROFILE_PREFIX = "workloads-";
-
 /** The sections these rules read (the parsed config before cross-section resolution). */
 export interface CrossSections {
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
@@ -37,18 +38,13 @@ export interface CrossSections {
     readonly karpenter: KarpenterSettings;
     readonly verticalPodAutoscaler: boolean;
   };
-  readonly mesh: { readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
+  readonly mesh: {
+    readonly implementation: "appmesh" | "vpc-lattice";
+    readonly lattice: { readonly auth: "iam" | "none" };
+    readonly tls: { readonly mode?: "off" | "strict"; readonly certificateAuthorityArn?: string };
+    readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } };
+  };
   readonly workloads: WorkloadsSettings;
-}
-
-/** Labels on every pod of a service version (what Fargate selectors and node selectors see). */
-export function podLabels(service: Pick<ResolvedService, "name" | "placement">, version: string): Record<string, string> {
-  return { app: service.name, version, [COMPUTE_LABEL]: service.placement };
-}
-
-/** Labels the nodes of a group carry: the platform's two plus the group's own. */
-export function nodeGroupLabels(name: string, group: Pick<NodeGroupSettings, "labels">): Record<string, string> {
-  return { ...group.labels, [COMPUTE_LABEL]: "ec2", [NODE_GROUP_LABEL]: name };
 }
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -86,8 +82,6 @@ export interface Ec2Scheduling {
   readonly nodeGroups: string[];
   readonly tolerations: { key: string; value?: string; effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule" }[];
 }
-
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 /** The scheduling of an EC2 service against the cluster's node groups (pure: the stack calls it too). */
 export function ec2Scheduling(service: Pick<ResolvedService, "nodeSelector">, nodeGroups: Record<string, Pick<NodeGroupSettings, "labels" | "taints" | "maxSize">>): Ec2Scheduling {
@@ -187,19 +181,28 @@ export function checkAcrossSections(config: CrossSections, ctx: z.RefinementCtx)
  * Wire it in config/schema/index.ts as `.transform((c, ctx) => resolveAcrossSections(c, ctx))`.
  */
 export function resolveAcrossSections<C extends CrossSections>(config: C, ctx: z.RefinementCtx): C {
-  const placed = placeByCost(config);
+  const placed = placeByCost(config, ctx);
   const fargateProfiles = checkSections(placed, ctx);
   return { ...placed, cluster: { ...placed.cluster, fargateProfiles } };
 }
 
 /**
- * `auto` services go where the cost optimizer puts them (cost/platform.ts), given this
- * config's node group, so Fargate profiles, node selectors and the cost report agree.
+ * `auto` services go where the placement engine puts them (config/placement.ts), given this
+ * config's node group, so Fargate profiles, node selectors and the cost report agree. An
+ * input the engine cannot place is refused on the field to change.
  */
-function placeByCost<C extends CrossSections>(config: C): C {
+function placeByCost<C extends CrossSections>(config: C, ctx: z.RefinementCtx): C {
   const app = config.workloads.app;
   if (!app) return config;
-  const decided = decideAutoPlacements(config as CrossSections & { workloads: { app: ResolvedCatalog } });
+  let decided: Record<string, "fargate" | "ec2">;
+  try {
+    decided = decideAutoPlacements(config as CrossSections & { workloads: { app: ResolvedCatalog } });
+  } catch (e) {
+    if (!(e instanceof PlacementError)) throw e;
+    const refusal = placementRefusal(config, e.failure, e.message);
+    ctx.addIssue({ code: "custom", path: refusal.path, message: refusal.message });
+    return config;
+  }
   if (Object.keys(decided).length === 0) return config;
   const services = app.services.map((s) => (decided[s.name] ? { ...s, placement: decided[s.name] } : s));
   return { ...config, workloads: { ...config.workloads, app: { ...app, services } } };

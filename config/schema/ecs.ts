@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { intInRange, logRetentionDays } from "./common";
+import { intInRange, logRetentionDays } from "../../input/fields";
 
 /**
  * Settings for `platform.orchestrator: "ecs"` (issue 19): the ECS cluster, its capacity

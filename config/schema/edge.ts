@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { intInRange, logRetentionDays } from "./common";
+import { intInRange, logRetentionDays } from "../../input/fields";
 
 /**
  * The public edge: how browsers reach the platform's public services. One section for

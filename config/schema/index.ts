@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Naming } from "../../facts/naming";
 import { checkApplyRefusals } from "./apply-checks";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
@@ -6,7 +7,7 @@ import { ecsSchema } from "./ecs";
 import { checkEcs } from "./ecs-checks";
 import { edgeSchema, resolveEdge } from "./edge";
 import { checkLattice } from "./lattice";
-import { meshSchema } from "./mesh";
+import { meshSchema, resolveMesh } from "./mesh";
 import { resolveMeshTls } from "./mesh-tls";
 import { networkSchema } from "./network";
 import { observabilitySchema, resolveTracing } from "./observability";
@@ -43,7 +44,7 @@ export const platformConfigSchema = z
     const resolved = {
       ...c,
       state: c.state.backend === "s3" ? { ...c.state, region: c.state.region ?? c.platform.region } : c.state,
-      mesh: { ...mesh, name: mesh.name ?? `${c.platform.name}-${c.platform.environment}` },
+      mesh: resolveMesh(mesh, new Naming(c.platform).prefix),
       edge: resolveEdge(c, ctx),
       observability,
     };

@@ -1,6 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
 import type { ResolvedCatalog, ResolvedService } from "../../apps/catalog";
+import { clusterHostname, SIGNING_PROXY } from "../../facts/mesh";
 
 /**
  * What Amazon VPC Lattice can carry of the catalog, decided once here so the mesh stack
@@ -15,14 +15,6 @@ import type { ResolvedCatalog, ResolvedService } from "../../apps/catalog";
 export function carriedByLattice(service: Pick<ResolvedService, "protocol">): boolean {
   return service.protocol !== "tcp";
 }
-
-/** A service's cluster DNS name: what callers use today, and what Lattice replaces in their env. */
-export function clusterHostname(service: Pick<ResolvedService, "name" | "namespace">): string {
-  return `${service.name}.${service.namespace}.svc.cluster.local`;
-}
-
-/** First port of the SigV4 signing proxies inside a caller's pod (127.0.0.1 only): one per signed dependency. */
-export const SIGNING_PROXY_BASE_PORT = 8005;
 
 /** The dependencies of a caller that Lattice carries, in `dependsOn` order, each once. */
 function latticeDependencies(service: Pick<ResolvedService, "dependsOn">, services: readonly ResolvedService[]): ResolvedService[] {
@@ -46,7 +38,7 @@ export function signedDependencies(service: Pick<ResolvedService, "dependsOn" | 
 
 /** The local port of each signed dependency's proxy. */
 export function signingProxyPorts(service: Pick<ResolvedService, "dependsOn" | "env">, services: readonly ResolvedService[]): Map<string, number> {
-  return new Map(signedDependencies(service, services).map((d, i) => [d, SIGNING_PROXY_BASE_PORT + i]));
+  return new Map(signedDependencies(service, services).map((d, i) => [d, SIGNING_PROXY.basePort + i]));
 }
 
 /** The Lattice dependency an env value names with an https:// URL, if any. */
@@ -155,27 +147,4 @@ export function checkLattice(
   }
   const where = config.workloads.origin.label;
   for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth, config.mesh.tls?.mode)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
-}
-
-/**
- * Mesh settings that the chosen implementation ignores, said rather than dropped silently:
- * `mesh.controller.*` (App Mesh's controller and Envoy) under "vpc-lattice", and
- * `mesh.lattice.*` under "appmesh". `defaults` are the schema's values for an empty section.
- */
-export function ignoredMeshSettings(mesh: { readonly implementation: string; readonly controller: unknown; readonly lattice: unknown }, defaults: { readonly controller: unknown; readonly lattice: unknown }): string[] {
-  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(withoutTracingSwitch(mesh.controller), withoutTracingSwitch(defaults.controller))) {
-    return ['mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.'];
-  }
-  if (mesh.implementation === "appmesh" && !isDeepStrictEqual(mesh.lattice, defaults.lattice)) {
-    return ['mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.'];
-  }
-  return [];
-}
-
-/** `tracing.enabled` follows observability.traces.enabled (config/schema/observability.ts), so it is not an App Mesh-only choice. */
-function withoutTracingSwitch(controller: unknown): unknown {
-  const c = controller as { tracing?: Record<string, unknown> } | undefined;
-  if (!c?.tracing) return controller;
-  const { enabled: _enabled, ...tracing } = c.tracing;
-  return { ...c, tracing };
 }

@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { CHARTS } from "../../facts/charts";
-import { dnsLabel, intInRange } from "./common";
+import { isDeepStrictEqual } from "node:util";
+import { APPMESH_ENVOY_IMAGE, CHARTS } from "../../charts/versions";
+import { dnsLabel, intInRange } from "../../input/fields";
 import { type MeshTlsSettings, meshTlsSchema } from "./mesh-tls";
 
 /**
  * Mesh implementations the platform can install: "appmesh" (AWS App Mesh, discontinued on
  * 2026-09-30) and "vpc-lattice" (Amazon VPC Lattice through the AWS Gateway API
  * Controller). Each has an installer in stacks/mesh/ and a routing renderer in
- * stacks/routing/; a third is one more file in each and one more value here.
+ * stacks/mesh/; a third is one more file in each and one more value here.
  */
 export const MESH_IMPLEMENTATIONS = ["appmesh", "vpc-lattice"] as const;
 export type MeshImplementation = (typeof MESH_IMPLEMENTATIONS)[number];
@@ -156,5 +157,76 @@ export const meshSchema = z
   })
   .prefault({});
 
-/** The mesh settings the stacks receive: TLS mode resolved (config/schema/index.ts). */
-export type MeshSettings = Omit<z.output<typeof meshSchema>, "tls"> & { readonly tls: MeshTlsSettings };
+type ParsedMesh = Omit<z.output<typeof meshSchema>, "tls"> & { readonly tls: MeshTlsSettings };
+type ControllerSettings = z.output<typeof controllerSchema>;
+
+/** What both implementations share. */
+interface MeshCommonSettings {
+  /** Name of the mesh, and of the VPC Lattice service network. */
+  readonly name: string;
+  readonly tls: MeshTlsSettings;
+  readonly addons: ParsedMesh["addons"];
+  readonly helm: ParsedMesh["helm"];
+  /** Settings of the other implementation that this config sets, which synth warns are ignored. */
+  readonly ignoredSettings: readonly string[];
+}
+
+/** App Mesh: the controller's settings, its Envoy image and tracing resolved. */
+export interface AppMeshSettings extends MeshCommonSettings {
+  readonly implementation: "appmesh";
+  readonly controller: Omit<ControllerSettings, "envoyImage" | "tracing"> & {
+    readonly envoyImage: { readonly repository: string; readonly tag: string };
+    readonly tracing: Omit<ControllerSettings["tracing"], "enabled"> & { readonly enabled: boolean };
+  };
+}
+
+/** Amazon VPC Lattice. */
+export interface VpcLatticeSettings extends MeshCommonSettings {
+  readonly implementation: "vpc-lattice";
+  readonly lattice: z.output<typeof latticeSchema>;
+}
+
+/** The mesh settings the stacks receive: one implementation's, every default resolved (config/schema/index.ts). */
+export type MeshSettings = AppMeshSettings | VpcLatticeSettings;
+
+/** The Lattice settings an empty section gives (what `npm run cost` assumes when it prices Lattice for an App Mesh config). */
+export const DEFAULT_LATTICE_SETTINGS: VpcLatticeSettings["lattice"] = latticeSchema.parse({});
+const DEFAULT_CONTROLLER: ControllerSettings = controllerSchema.parse({});
+
+/**
+ * The union the stacks receive, from the parsed section (TLS and tracing already resolved):
+ * the chosen implementation's settings kept, the other's dropped and, when set, named in
+ * `ignoredSettings`.
+ */
+export function resolveMesh(mesh: ParsedMesh, defaultName: string): MeshSettings {
+  const ignoredSettings = ignoredMeshSettings(mesh, { controller: DEFAULT_CONTROLLER, lattice: DEFAULT_LATTICE_SETTINGS });
+  const common = { name: mesh.name ?? defaultName, tls: mesh.tls, addons: mesh.addons, helm: mesh.helm, ignoredSettings };
+  if (mesh.implementation === "vpc-lattice") return { implementation: "vpc-lattice", ...common, lattice: mesh.lattice };
+  const controller = mesh.controller;
+  // resolveTracing (observability.ts) has settled `tracing.enabled` by now.
+  return { implementation: "appmesh", ...common, controller: { ...controller, envoyImage: controller.envoyImage ?? APPMESH_ENVOY_IMAGE, tracing: { ...controller.tracing, enabled: controller.tracing.enabled === true } } };
+}
+
+/**
+ * Mesh settings that the chosen implementation ignores, said rather than dropped silently:
+ * `mesh.controller.*` (App Mesh's controller and Envoy) under "vpc-lattice", and
+ * `mesh.lattice.*` under "appmesh". `defaults` are the schema's values for an empty section.
+ */
+export function ignoredMeshSettings(mesh: { readonly implementation: string; readonly controller: unknown; readonly lattice: unknown }, defaults: { readonly controller: unknown; readonly lattice: unknown }): string[] {
+  if (mesh.implementation === "vpc-lattice" && !isDeepStrictEqual(withoutTracingSwitch(mesh.controller), withoutTracingSwitch(defaults.controller))) {
+    return ['mesh.controller: configures the App Mesh controller and its Envoy sidecars, which mesh.implementation "vpc-lattice" does not install; these settings are ignored.'];
+  }
+  if (mesh.implementation === "appmesh" && !isDeepStrictEqual(mesh.lattice, defaults.lattice)) {
+    return ['mesh.lattice: applies to mesh.implementation "vpc-lattice" only; with "appmesh" these settings are ignored.'];
+  }
+  return [];
+}
+
+/** `tracing.enabled` follows observability.traces.enabled (config/schema/observability.ts), so it is not an App Mesh-only choice. */
+function withoutTracingSwitch(controller: unknown): unknown {
+  const c = controller as { tracing?: Record<string, unknown> } | undefined;
+  if (!c?.tracing) return controller;
+  const { enabled: _enabled, ...tracing } = c.tracing;
+  return { ...c, tracing };
+}
+

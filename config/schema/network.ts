@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { allocate, type Cidr, contains, isPrivate, overlaps, parseCidr } from "../cidr";
-import { intInRange, logRetentionDays } from "./common";
+import { intInRange, logRetentionDays } from "../../input/fields";
 
 const cidrText = z.string().superRefine((text, ctx) => {
   const parsed = parseCidr(text);

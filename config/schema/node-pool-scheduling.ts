@@ -1,7 +1,8 @@
 import type { KarpenterSettings, NodePoolSettings } from "./autoscaling";
-import { NODE_POOL_LABEL } from "./autoscaling";
-import { COMPUTE_LABEL } from "./cluster";
+
+
 import type { Ec2Scheduling } from "./cross-checks";
+import { nodePoolLabels, TAINT_EFFECT } from "../../facts/labels";
 
 /**
  * Where an EC2 pod can land when Karpenter provisions nodes: a NodePool satisfies a node
@@ -10,11 +11,6 @@ import type { Ec2Scheduling } from "./cross-checks";
  * type, OS, the pool's name). The same function serves the synth-time check and the
  * workloads stack, so the two can never disagree.
  */
-
-/** The labels every node of a pool carries: the platform's compute label (as on managed nodes), the pool's name, then its own. */
-export function nodePoolLabels(name: string, pool: Pick<NodePoolSettings, "labels">): Record<string, string> {
-  return { ...pool.labels, [COMPUTE_LABEL]: "ec2", [NODE_POOL_LABEL]: name };
-}
 
 /** Values a pool's nodes may take for the keys Karpenter sets from requirements. */
 function requirementValues(name: string, pool: NodePoolSettings): Record<string, readonly string[]> {
@@ -53,8 +49,6 @@ export function nodePoolsOffered(cluster: ClusterView): string {
   const pools = Object.entries(cluster.karpenter.nodePools).map(([n, p]) => `${n} ${JSON.stringify(nodePoolLabels(n, p))}`);
   return `; NodePools offer: ${pools.join("; ") || "none"}`;
 }
-
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
 /** An EC2 service's scheduling with the satisfying NodePools' taints tolerated too. */
 export function withNodePools(scheduling: Ec2Scheduling, cluster: ClusterView): Ec2Scheduling {

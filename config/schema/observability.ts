@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { intInRange, logRetentionDays } from "./common";
+import { intInRange, logRetentionDays } from "../../input/fields";
+import { DEFAULT_CLOUDWATCH_ADDON_VERSION } from "../../facts/eks";
 
 /**
  * Observability: logs from Fargate and EC2 pods, metrics, traces, alarms and a dashboard.
@@ -8,14 +9,6 @@ import { intInRange, logRetentionDays } from "./common";
  * What each part costs: `npm run cost` (cost/observability.ts).
  */
 
-/**
- * amazon-cloudwatch-observability add-on build for the default Kubernetes version. From the
- * add-on's Helm chart release notes (aws-observability/helm-charts RELEASE_NOTES, v6.4.0 of
- * 2026-07-21; v6.2.0 made the OpenTelemetry pipeline opt-in again, so this build publishes
- * the Classic `ContainerInsights` metrics the alarms use). EKS builds carry `-eksbuild.N`;
- * confirm with `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name amazon-cloudwatch-observability`.
- */
-export const DEFAULT_CLOUDWATCH_ADDON_VERSION = "v6.4.0-eksbuild.1";
 
 const quote = (v: unknown) => JSON.stringify(v);
 

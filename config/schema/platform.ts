@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, region, tags } from "./common";
+import { dnsLabel, region, tags } from "../../input/fields";
 
 export const ORCHESTRATORS = ["eks", "ecs"] as const;
 export type Orchestrator = (typeof ORCHESTRATORS)[number];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { kmsKeyArn, region } from "./common";
+import { kmsKeyArn, region } from "../../input/fields";
 
 const relativeDirectory = z
   .string()

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { CATALOG_FILE_PATTERN, CATALOG_NAMES, type CatalogName, type CatalogOrigin, catalogLocation, loadCatalog, resolveCatalog, type ResolvedCatalog } from "../../apps/catalog";
-import { intInRange } from "./common";
+import { CATALOG_NAMES, type CatalogName, SHIPPED_CATALOGS } from "../../apps";
+import { CATALOG_FILE_PATTERN, type CatalogOrigin, catalogLocation, loadCatalog, resolveCatalog, type ResolvedCatalog } from "../../apps/catalog";
+import { intInRange } from "../../input/fields";
 
 const notACatalog = (i: { input: unknown }) =>
   `${JSON.stringify(i.input)} is not a catalog; use one of ${CATALOG_NAMES.join(", ")} (files in apps/) or the path of a .yaml, .yml, .json or .ts catalog file`;
@@ -38,7 +39,7 @@ export const workloadsSchema = z
   })
   .prefault({})
   .transform((w, ctx) => {
-    const loaded = loadCatalog(w.catalog);
+    const loaded = loadCatalog(w.catalog, SHIPPED_CATALOGS);
     if ("error" in loaded) {
       ctx.issues.push({ code: "custom", path: ["catalog"], input: w.catalog, message: loaded.error });
       return z.NEVER;
@@ -57,7 +58,9 @@ export const workloadsSchema = z
     }
     const app: ResolvedCatalog = catalog;
     const origin: CatalogOrigin = loaded.origin;
-    return { ...w, app, origin };
+    // Every table of the catalog gets its setting, protected unless lifted.
+    const tables: Record<string, { readonly allowDestroy: boolean }> = Object.fromEntries(tableNames.map((name) => [name, { allowDestroy: w.tables[name]?.allowDestroy ?? false }]));
+    return { ...w, tables, app, origin };
   });
 
 export type WorkloadsSettings = z.output<typeof workloadsSchema>;

@@ -4,7 +4,7 @@
  * verdicts are unit-tested without providers.
  */
 import { z } from "zod";
-import { classifyActions, type ChangeKind } from "../plan-summary";
+import { classifyActions, type ChangeKind } from "../plan/plan";
 import type { MotoDrift } from "./moto-gaps";
 
 const positionSchema = z.object({ line: z.number(), column: z.number() });

@@ -7,8 +7,9 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { parse, stringify } from "yaml";
 import { CHARTS_DIR } from "../../facts/paths";
-import type { ChartPin } from "../../facts/charts";
-import { COMPUTE_LABEL } from "../../config/schema/cluster";
+import type { ChartPin } from "../../charts/versions";
+import { COMPUTE_LABEL } from "../../facts/labels";
+
 
 
 /** Field manager Terraform applies CRDs with (server-side apply). */

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { type ITerraformDependable, Token } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { COMPUTE_LABEL, NODE_GROUP_LABEL, type NodeGroupSettings } from "../../config/schema/cluster";
+import type { NodeGroupSettings } from "../../config/schema/cluster";
+import { COMPUTE_LABEL, NODE_GROUP_LABEL } from "../../facts/labels";
 
 export interface ManagedNodeGroupProps {
   /** Node group name within the cluster (the config key). */

@@ -6,13 +6,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
-import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { CONTROL_PLANE_LOG_TYPES, type CoreAddon } from "../../config/schema/cluster";
 import { CLUSTER_OUTPUTS, type ClusterOutputs, NETWORK_OUTPUTS, publishOutputs } from "../contracts";
 import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../synth/checkov";
@@ -21,9 +19,12 @@ import { IrsaRole } from "../constructs/irsa-role";
 import { addKarpenterInfrastructure } from "../addons/karpenter/infrastructure";
 import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
 import { ManagedNodeGroup } from "./node-group";
+import { eksManagedAddon } from "./eks-addon";
 import { ClusterTelemetry } from "./telemetry";
-import { fargateNamespaces } from "../../facts/observability";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
+import { fargateNamespaces } from "../../facts/fargate";
+import { VPC_CNI } from "../../facts/controllers";
+import { CONTROL_PLANE_LOG_TYPES, type CoreAddon } from "../../facts/eks";
 
 /** Cluster-scoped admin access policy EKS offers for access entries. */
 const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
@@ -210,20 +211,13 @@ export class ClusterStack extends PlatformStack {
     // --- Add-ons that must exist before nodes can become Ready.
     const addonVersion = (name: CoreAddon) => settings.addons[name].version;
     const addon = (name: CoreAddon, extra: { serviceAccountRoleArn?: string; dependsOn?: ITerraformDependable[] } = {}) =>
-      new EksAddon(this, `addon-${name}`, {
-        clusterName: cluster.name,
-        addonName: name,
-        addonVersion: addonVersion(name),
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        ...extra,
-      });
+      eksManagedAddon(this, name, { clusterName: cluster.name, version: addonVersion(name), ...extra });
     const vpcCniRole = settings.vpcCniIrsa
       ? new IrsaRole(this, "vpc-cni-irsa", {
           oidcProviderArn: oidc.arn,
           oidcIssuerUrl: issuer,
-          namespace: "kube-system",
-          serviceAccount: "aws-node",
+          namespace: VPC_CNI.namespace,
+          serviceAccount: VPC_CNI.serviceAccount,
           roleName: this.naming.bounded("vpc-cni", 64),
           managedPolicyArns: [managedPolicy("AmazonEKS_CNI_Policy")],
           description: `vpc-cni (aws-node) of ${clusterName}: attaches ENIs and assigns pod IPs`,

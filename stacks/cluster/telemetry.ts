@@ -2,15 +2,16 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import type { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { eksManagedAddon } from "./eks-addon";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { ObservabilitySettings } from "../../config/schema/observability";
 import type { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../synth/checkov";
 import { IrsaRole } from "../constructs/irsa-role";
 import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
-import type { Naming } from "../../facts/naming";
-import { CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, containerInsightsLogGroup, fargateLogGroup } from "../../facts/observability";
+import { type Naming, containerInsightsLogGroup, fargateLogGroup } from "../../facts/naming";
+import { CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS } from "../../facts/observability";
 
 export interface ClusterTelemetryProps {
   readonly context: AwsContext;
@@ -113,13 +114,10 @@ export class ClusterTelemetry extends Construct {
           { sid: "DescribeNodes", actions: ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeVolumes"], resources: ["*"] },
         ],
       });
-      this.addon = new EksAddon(scope, `addon-${CLOUDWATCH_AGENT.addonName}`, {
+      this.addon = eksManagedAddon(scope, CLOUDWATCH_AGENT.addonName, {
         clusterName: props.clusterNameRef,
-        addonName: CLOUDWATCH_AGENT.addonName,
-        addonVersion: settings.ec2.addonVersion,
+        version: settings.ec2.addonVersion,
         serviceAccountRoleArn: role.role.arn,
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
         configurationValues: JSON.stringify({ containerLogs: { enabled: true } }),
         // DaemonSets need nodes; the agent must find its groups and its permissions in place.
         dependsOn: [...props.addonDependsOn, ...this.containerInsightsLogGroups, ...role.permissionsInPlace()],

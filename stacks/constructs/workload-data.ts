@@ -2,8 +2,7 @@ import type { Construct } from "constructs";
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import type { PlatformConfig } from "../../config/schema";
-import type { Naming } from "../../facts/naming";
-import { workloadTableName } from "../../facts/observability";
+import { type Naming, workloadTableName } from "../../facts/naming";
 import type { AwsContext } from "./aws-context";
 import { WorkloadTable } from "./dynamodb-table";
 import { WorkloadRepository } from "./ecr-repository";
@@ -39,12 +38,12 @@ export function addWorkloadData(stack: Construct, props: { readonly config: Plat
         name: workloadTableName(naming, name),
         table: catalog.tables[name],
         kmsKeyArn: tableKey!.key.arn,
-        allowDestroy: config.workloads.tables[name]?.allowDestroy ?? false,
+        allowDestroy: config.workloads.tables[name].allowDestroy,
       }).table,
     ]),
   );
 
-  const repoNames = [...new Set(catalog.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image ?? s.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])))];
+  const repoNames = [...new Set(catalog.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])))];
   const ecrKey = repoNames.length
     ? new PlatformKmsKey(stack, "images-key", { context, description: `Encrypts the ${naming.prefix} workload images`, alias: naming.kmsAlias("workload-images") })
     : undefined;

@@ -17,7 +17,7 @@ export interface OutputSpec {
   readonly description: string;
   /** Only for values that are secret; none of the platform's hand-offs are. @default false */
   readonly sensitive?: boolean;
-  /** Value a pull-request plan uses while the producer has not applied it (stacks/constructs/plan-stand-ins.ts). @default shaped from kind and name */
+  /** Value a pull-request plan uses while the producer has not applied it (stacks/synth/plan-stand-ins.ts). @default shaped from kind and name */
   readonly standIn?: string | readonly string[] | number;
 }
 

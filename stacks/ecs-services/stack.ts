@@ -31,7 +31,7 @@ export function callersOf(services: readonly ResolvedService[]): Map<string, str
  * The catalog on ECS (platform.orchestrator "ecs"), in place of the workloads stack: the
  * same DynamoDB tables and ECR repositories, a security group per service that admits
  * only its callers (and the ALB for public ones), the shared ALB, and each service's
- * roles, task definitions, ECS services and autoscaling (stacks/ecs/ecs-service.ts).
+ * roles, task definitions, ECS services and autoscaling (stacks/ecs-services/ecs-service.ts).
  */
 export class EcsServicesStack extends PlatformStack {
   constructor(scope: Construct, props: PlatformStackProps) {
@@ -139,7 +139,7 @@ export class EcsServicesStack extends PlatformStack {
       logGroup.overrideLogicalId(`log-group-${s.name}`);
 
       const statements: DataAwsIamPolicyDocumentStatement[] = tableStatements({ tables: s.tables, tableArn: (t) => tables.get(t)!.arn, keyArn: tableKey?.key.arn, region });
-      const images = [s.image, ...s.versions.map((v) => v.image ?? s.image)];
+      const images = [s.image, ...s.versions.map((v) => v.image)];
       const imageRef = (image: ResolvedService["image"]) => ("ecr" in image ? `${repos.get(image.ecr)!.repositoryUrl}:${image.tag}` : image.external);
       const dependsOn: ITerraformDependable[] = [...(alb?.rules.has(s.name) ? [alb.rules.get(s.name)!] : []), ...s.dependsOn.flatMap((c) => [...built.get(c)!.services.values()])];
       const svc = new EcsMicroservice(this, `service-${s.name}`, {
@@ -153,7 +153,7 @@ export class EcsServicesStack extends PlatformStack {
         ec2CapacityProvider: cluster.ec2CapacityProviderName,
         privateSubnetIds: network.privateSubnetIds,
         securityGroupId: groups.get(s.name)!.id,
-        images: Object.fromEntries(s.versions.map((v) => [v.name, imageRef(v.image ?? s.image)])),
+        images: Object.fromEntries(s.versions.map((v) => [v.name, imageRef(v.image)])),
         repositoryArns: [...new Set(images.flatMap((i) => ("ecr" in i ? [i.ecr] : [])))].map((r) => repos.get(r)!.arn),
         logGroupName: logGroup.name,
         logGroupArn: logGroup.arn,
@@ -186,7 +186,7 @@ function admit(scope: Construct, id: string, securityGroupId: string, port: numb
   if (port === 80) skipCheck(rule, "CKV_AWS_260", "the rule admits only the referenced security group on port 80, no CIDR; Checkov reads a rule without cidr_ipv4 as open to the internet");
 }
 
-/** The catalog's services, each after the services it calls (the catalog has no cycles: apps/validate.ts). */
+/** The catalog's services, each after the services it calls (the catalog has no cycles: apps/catalog/validate.ts). */
 function dependencyOrder(services: readonly ResolvedService[]): ResolvedService[] {
   const out: ResolvedService[] = [];
   const done = new Set<string>();

@@ -21,9 +21,9 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { NETWORK_OUTPUTS, type NetworkOutputs, publishOutputs } from "../contracts";
 import { AwsContext } from "../constructs/aws-context";
 import { skipCheck } from "../synth/checkov";
-import { karpenterDiscoveryTags } from "../../facts/karpenter";
 import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
+import { karpenterDiscoveryTags } from "../../facts/naming";
 
 /** Interface endpoints per config switch; ECR needs both its API and its registry endpoint. */
 const INTERFACE_ENDPOINTS = {

@@ -1,7 +1,5 @@
 import { stringify } from "yaml";
-
-/** Envoy's admin port in App Mesh sidecars, which serves Prometheus stats. */
-export const ENVOY_STATS = { container: "envoy", port: 9901, path: "/stats/prometheus" } as const;
+import { ENVOY } from "../../facts/mesh";
 
 /**
  * The AMP managed scraper's Prometheus configuration:
@@ -32,11 +30,11 @@ export function scrapeConfiguration(intervalSeconds: number): string {
       },
       {
         job_name: "envoy",
-        metrics_path: ENVOY_STATS.path,
+        metrics_path: ENVOY.stats.path,
         kubernetes_sd_configs: [{ role: "pod" }],
         relabel_configs: [
-          { source_labels: ["__meta_kubernetes_pod_container_name"], action: "keep", regex: ENVOY_STATS.container },
-          { source_labels: ["__meta_kubernetes_pod_ip"], action: "replace", replacement: `$1:${ENVOY_STATS.port}`, target_label: "__address__" },
+          { source_labels: ["__meta_kubernetes_pod_container_name"], action: "keep", regex: ENVOY.stats.container },
+          { source_labels: ["__meta_kubernetes_pod_ip"], action: "replace", replacement: `$1:${ENVOY.stats.port}`, target_label: "__address__" },
           ...podLabels,
         ],
       },

@@ -11,10 +11,11 @@ import { AwsContext } from "../constructs/aws-context";
 import { PlatformKmsKey } from "../constructs/kms-key";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { dashboardBody } from "./dashboard";
-import { fargateLogGroup, fargateNamespaces, publicIngressGroup, targetGroupResourceTag } from "../../facts/observability";
 import { scrapeConfiguration } from "./scrape-config";
 import { type AlarmSpec, serviceAlarmSpecs } from "../../facts/alarms";
 import { ServiceAlarms } from "./service-alarms";
+import { fargateLogGroup, publicIngressGroup, targetGroupResourceTag } from "../../facts/naming";
+import { fargateNamespaces } from "../../facts/fargate";
 
 /** Tags the AWS Load Balancer Controller puts on what it creates (its documented tagging). */
 const LBC_TAGS = { cluster: "elbv2.k8s.aws/cluster", stack: "ingress.k8s.aws/stack", resource: "ingress.k8s.aws/resource" } as const;

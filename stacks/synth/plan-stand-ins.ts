@@ -1,5 +1,6 @@
 import type { Contract, OutputSpec } from "../contracts";
-import { ECS_STACK_ORDER, STACK_ORDER, type StackName } from "../../facts/naming";
+import { ECS_STACK_ORDER, STACK_ORDER, StackName } from "../../facts/stacks";
+
 
 /** Every stack name either orchestrator builds (platform.orchestrator "eks" or "ecs"). */
 const KNOWN_STACKS: readonly string[] = [...new Set<string>([...STACK_ORDER, ...ECS_STACK_ORDER])];

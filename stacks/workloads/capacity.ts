@@ -1,8 +1,7 @@
 import type { ITerraformDependable } from "cdktf";
 import { readOutputs } from "../contracts";
 import { KARPENTER_OUTPUTS } from "../contracts/karpenter";
-import type { PlatformStack } from "../platform-stack";
-import { clusterState } from "../addons/capacity-addons";
+import { clusterState, type PlatformStack } from "../platform-stack";
 import { KarpenterNodePools } from "../addons/karpenter/node-pools";
 import { VerticalPodAutoscalers } from "../addons/vertical-pod-autoscaler/objects";
 

@@ -9,12 +9,10 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import type { ResolvedService } from "../../apps/catalog";
 import type { Ec2Scheduling } from "../../config/schema/cross-checks";
-import { podLabels } from "../../config/schema/cross-checks";
 import { skipCheck } from "../synth/checkov";
 import { IrsaRole } from "../constructs/irsa-role";
-
-/** Group ID of the App Mesh Envoy sidecar (uid/gid 1337): it must read the IRSA token (app-mesh-controller #123). */
-export const ENVOY_FS_GROUP = 1337;
+import { podLabels } from "../../facts/labels";
+import { ENVOY } from "../../facts/mesh";
 
 export interface MicroserviceProps {
   readonly service: ResolvedService;
@@ -115,7 +113,7 @@ export class Microservice extends Construct {
                 // iptables rules (app-mesh-controller #567), so a pod-wide runAsNonRoot would
                 // stop every pod from starting.
                 securityContext: {
-                  fsGroup: String(ENVOY_FS_GROUP),
+                  fsGroup: String(ENVOY.fsGroup),
                   seccompProfile: { type: "RuntimeDefault" },
                   // Ports below 1024 without NET_BIND_SERVICE (a safe sysctl, allowed by "restricted").
                   ...(s.port < 1024 ? { sysctl: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] } : {}),

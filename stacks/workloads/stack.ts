@@ -9,18 +9,14 @@ import { CLUSTER_OUTPUTS, MESH_OUTPUTS, publishOutputs, serviceOutputs, WORKLOAD
 import { AwsContext } from "../constructs/aws-context";
 import { configureKubernetesProviders } from "../constructs/kubernetes-providers";
 import { publishNoEdge, PublicEdge } from "../constructs/edge/public-edge";
-import { MeshCertificates } from "../mesh/appmesh/tls";
 import { Microservice } from "./microservice";
 import { tableStatements } from "../constructs/table-access";
 import { addWorkloadData } from "../constructs/workload-data";
 import { addWorkloadCapacity } from "./capacity";
-import { publicIngressGroup } from "../../facts/observability";
-import { tracingEnv, tracingStatements } from "../mesh/tracing";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
-import { MESH_ROUTING } from "../mesh/routing";
-
-// Shared with the ECS services stack (stacks/ecs/services.ts); re-exported for existing importers.
-export { TABLE_ACTIONS } from "../constructs/table-access";
+import { meshImplementation } from "../mesh/implementations";
+import { publicIngressGroup } from "../../facts/naming";
+import { podSecurityLabels } from "../../facts/labels";
 
 /**
  * Pod Security Standards per namespace. The App Mesh injector adds the proxyinit init
@@ -29,11 +25,7 @@ export { TABLE_ACTIONS } from "../constructs/table-access";
  * application containers meet "restricted", and warn/audit at "restricted" report any pod
  * that does not (docs/workloads.md, "Pod security").
  */
-export const POD_SECURITY_LABELS = {
-  "pod-security.kubernetes.io/enforce": "privileged",
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/audit": "restricted",
-} as const;
+export const POD_SECURITY_LABELS = podSecurityLabels({ enforce: "privileged", warn: "restricted", audit: "restricted" });
 
 /**
  * The catalog's services on the cluster (issue 5): namespaces joined to the mesh, one IRSA
@@ -52,7 +44,7 @@ export class WorkloadsStack extends PlatformStack {
     const mesh = this.upstream("mesh", MESH_OUTPUTS);
     configureKubernetesProviders(this, { cluster, region });
     const context = new AwsContext(this, "aws-context", region);
-    const routing = MESH_ROUTING[config.mesh.implementation];
+    const meshImpl = meshImplementation(config);
 
     // Tables, image repositories and their keys: the same as on ECS (stacks/constructs/workload-data.ts).
     const { tables, tableKey, repositories: repos } = addWorkloadData(this, { config, naming: this.naming, context });
@@ -65,41 +57,41 @@ export class WorkloadsStack extends PlatformStack {
       if (namespaces.has(s.namespace)) continue;
       const ns = new NamespaceV1(this, `namespace-${s.namespace}`, {
         // The mesh may tighten Pod Security (Lattice injects nothing that needs privileges).
-        metadata: { name: s.namespace, labels: { ...POD_SECURITY_LABELS, ...routing.namespaceLabels(mesh.meshName) } },
+        metadata: { name: s.namespace, labels: { ...POD_SECURITY_LABELS, ...meshImpl.namespaceLabels(mesh.meshName) } },
       });
       ns.overrideLogicalId(`namespace-${s.namespace}`);
       namespaces.set(s.namespace, ns);
     }
 
-    // Karpenter NodePools and VPA objects, when configured (stacks/constructs/workload-capacity.ts).
+    // Karpenter NodePools and VPA objects, when configured (stacks/workloads/capacity.ts).
     addWorkloadCapacity(this, { namespaces: [...namespaces.values()] });
 
-    // Encryption in transit (docs/encryption.md): HTTPS at the public edge, TLS between sidecars when asked.
-    // Under VPC Lattice, TLS is Lattice's own HTTPS listeners (stacks/routing/vpc-lattice.ts): no CA, no certificates here.
-    const meshTls = config.mesh.tls.mode === "strict" && config.mesh.implementation === "appmesh" ? new MeshCertificates(this, "mesh-tls", { tls: config.mesh.tls, services: catalog.services, caCommonName: `${this.naming.prefix} mesh` }) : undefined;
+    // Encryption in transit (docs/encryption.md): HTTPS at the public edge; between services, the mesh's own.
     const publicServices = catalog.services.filter((s) => s.public).map((s) => s.name);
     const edge = publicServices.length
-      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshTls !== undefined })
+      ? new PublicEdge(this, "public-edge", { context, naming: this.naming, edge: config.edge, environment: config.platform.environment, publicServices, targetsRequireTls: meshImpl.podPort === "tls" })
       : undefined;
 
-    const rendered = routing.render(this, { meshName: mesh.meshName, mesh, settings: config.mesh, services: catalog.services, context, dependsOn: [...namespaces.values()], tls: meshTls });
+    // The mesh's routing for the catalog (under App Mesh with TLS, its certificates too).
+    const rendered = meshImpl.render(this, { mesh, services: catalog.services, context, naming: this.naming, dependsOn: [...namespaces.values()] });
+
     const roles = new Map<string, string>();
 
     let ingressHostname = "";
     for (const s of catalog.services) {
       const statements: DataAwsIamPolicyDocumentStatement[] = tableStatements({ tables: s.tables, tableArn: (t) => tables.get(t)!.arn, keyArn: tableKey?.key.arn, region });
       statements.push(...rendered.sidecarStatements(s));
-      statements.push(...tracingStatements(config));
+      statements.push(...meshImpl.tracing.podStatements());
 
       const platformEnv = {
         ...Object.fromEntries(Object.keys(s.tables).map((t) => [tableEnvVar(t), tables.get(t)!.name])),
-        ...tracingEnv(config),
+        ...meshImpl.tracing.podEnv(),
         ...rendered.podEnvironment(s),
       };
       const svc = new Microservice(this, `service-${s.name}`, {
         service: s,
         namespace: namespaces.get(s.namespace)!.metadata.name,
-        images: Object.fromEntries(s.versions.map((v) => [v.name, imageOf(v.image ?? s.image)])),
+        images: Object.fromEntries(s.versions.map((v) => [v.name, imageOf(v.image)])),
         roleName: this.naming.bounded(`svc-${s.name}`, 64),
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuerUrl: cluster.oidcIssuerUrl,
@@ -110,12 +102,12 @@ export class WorkloadsStack extends PlatformStack {
         sidecars: rendered.sidecars(s),
         podAnnotations: rendered.podAnnotations(s),
         ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
-        kubeletProbes: meshTls ? "tcp" : "http",
+        kubeletProbes: meshImpl.podPort === "tls" ? "tcp" : "http",
       });
       roles.set(s.name, svc.role.role.arn);
       if (svc.ingress && !ingressHostname) ingressHostname = svc.ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname;
 
-      const repo = [s.image, ...s.versions.map((v) => v.image ?? s.image)].find((i): i is { ecr: string; tag: string } => "ecr" in i);
+      const repo = [s.image, ...s.versions.map((v) => v.image)].find((i): i is { ecr: string; tag: string } => "ecr" in i);
       publishOutputs(this, serviceOutputs(s.name), {
         namespace: namespaces.get(s.namespace)!.metadata.name,
         roleArn: svc.role.role.arn,
@@ -123,8 +115,7 @@ export class WorkloadsStack extends PlatformStack {
       });
     }
     rendered.authorize(roles);
-    const meshTlsOutput = config.mesh.tls.mode === "off" ? "off" : config.mesh.implementation === "appmesh" ? "appmesh-envoy-tls" : "lattice-https";
-    publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname, meshTls: meshTlsOutput });
+    publishOutputs(this, WORKLOADS_OUTPUTS, { ingressHostname, meshTls: meshImpl.tlsOutput });
     if (edge) edge.finish(this, ingressHostname);
     else publishNoEdge(this);
   }

@@ -12,10 +12,11 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { TerraformStack } from "cdktf";
 import { publishOutputs } from "../../contracts";
 import { KARPENTER_OUTPUTS, type KarpenterOutputs, NO_KARPENTER } from "../../contracts/karpenter";
-import type { Naming } from "../../../facts/naming";
+import { type Naming, KARPENTER_DISCOVERY_TAG_KEY, karpenterDiscoveryTags } from "../../../facts/naming";
 import type { AwsContext } from "../../constructs/aws-context";
 import { IrsaRole } from "../../constructs/irsa-role";
-import { KARPENTER_CONTROLLER, KARPENTER_DISCOVERY_TAG_KEY, karpenterDiscoveryTags } from "../../../facts/karpenter";
+import { KARPENTER_CONTROLLER } from "../../../facts/controllers";
+
 
 export interface KarpenterInfrastructureProps {
   readonly context: AwsContext;

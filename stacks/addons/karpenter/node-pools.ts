@@ -1,14 +1,11 @@
 import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { DEFAULT_CATEGORIES, type KarpenterSettings, type NodePoolSettings } from "../../../config/schema/autoscaling";
-import { nodePoolLabels } from "../../../config/schema/node-pool-scheduling";
-import type { Naming } from "../../../facts/naming";
-import { EC2_NODE_CLASS_NAME, karpenterDiscoverySelector } from "../../../facts/karpenter";
+import type { KarpenterSettings, NodePoolSettings } from "../../../config/schema/autoscaling";
+import { type Naming, karpenterDiscoverySelector } from "../../../facts/naming";
+import { EC2_NODE_CLASS_NAME, MIN_INSTANCE_GENERATION } from "../../../facts/karpenter";
+import { nodePoolLabels, TAINT_EFFECT, platformObjectLabels } from "../../../facts/labels";
 
-const TAINT_EFFECT = { NO_SCHEDULE: "NoSchedule", NO_EXECUTE: "NoExecute", PREFER_NO_SCHEDULE: "PreferNoSchedule" } as const;
 
-/** Instance generations Karpenter may pick when a pool gives categories: 5 and newer (the cost model's and the schema's families). */
-export const MIN_INSTANCE_GENERATION = 4;
 
 /**
  * The one EC2NodeClass (karpenter.k8s.aws/v1) every NodePool uses: AL2023 by alias, the
@@ -21,7 +18,7 @@ export function ec2NodeClassManifest(naming: Naming, settings: KarpenterSettings
   return {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",
-    metadata: { name: EC2_NODE_CLASS_NAME, labels: { "app.kubernetes.io/managed-by": "terraform", "eks-mesh-platform/stack": "workloads" } },
+    metadata: { name: EC2_NODE_CLASS_NAME, labels: platformObjectLabels("workloads") },
     spec: {
       role: nodeRoleName,
       amiSelectorTerms: [{ alias: settings.amiAlias }],
@@ -48,10 +45,11 @@ export function ec2NodeClassManifest(naming: Naming, settings: KarpenterSettings
 
 /** One NodePool (karpenter.sh/v1) from config. */
 export function nodePoolManifest(name: string, pool: NodePoolSettings): Record<string, unknown> {
-  const requirements: { key: string; operator: string; values: string[] }[] = pool.instanceFamilies
-    ? [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: [...pool.instanceFamilies] }]
+  const instances = pool.instances;
+  const requirements: { key: string; operator: string; values: string[] }[] = "families" in instances
+    ? [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: [...instances.families] }]
     : [
-        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...(pool.instanceCategories ?? DEFAULT_CATEGORIES)] },
+        { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...instances.categories] },
         { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: [String(MIN_INSTANCE_GENERATION)] },
       ];
   requirements.push(
@@ -62,7 +60,7 @@ export function nodePoolManifest(name: string, pool: NodePoolSettings): Record<s
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
-    metadata: { name, labels: { "app.kubernetes.io/managed-by": "terraform", "eks-mesh-platform/stack": "workloads" } },
+    metadata: { name, labels: platformObjectLabels("workloads") },
     spec: {
       template: {
         metadata: { labels: nodePoolLabels(name, pool) },

@@ -1,63 +1,48 @@
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { APPMESH_ENVOY_IMAGE, CHARTS } from "../../../facts/charts";
+import { CHARTS } from "../../../charts/versions";
+import type { AppMeshSettings } from "../../../config/schema/mesh";
+import { APPMESH_CONTROLLER } from "../../../facts/controllers";
+import { platformObjectLabels, podSecurityLabels } from "../../../facts/labels";
+import type { AddonContext } from "../../addons/addon";
+import { installController, serviceAccountValues } from "../../addons/controller-addon";
 import type { AwsContext } from "../../constructs/aws-context";
-import { HelmAddon } from "../../addons/helm-addon";
-import { IrsaRole } from "../../constructs/irsa-role";
+import type { AppMeshOutputs } from "../../contracts";
+import type { InstalledMesh } from "../implementation";
 import { warnAppMeshDiscontinued } from "./discontinued";
-import type { MeshInstaller } from "../installer";
-
-/** Where the App Mesh controller runs, and as whom. Fixed: its IRSA trust names exactly this pair. */
-export const APPMESH_CONTROLLER = { namespace: "appmesh-system", serviceAccount: "appmesh-controller", releaseName: "appmesh-controller" } as const;
 
 /** AWS App Mesh: its controller (CRDs, IRSA role, namespace). Discontinued; warns on every synth. */
-export const installAppMesh: MeshInstaller = ({ scope, config, naming, cluster, aws, meshName, helm, after }) => {
+export function installAppMesh(ctx: AddonContext, settings: AppMeshSettings): InstalledMesh {
   warnAppMeshDiscontinued();
-  const settings = config.mesh.controller;
-  const { namespace, serviceAccount, releaseName } = APPMESH_CONTROLLER;
-
-  const ns = new NamespaceV1(scope, "appmesh-namespace", {
-    metadata: {
-      name: namespace,
+  const controller = settings.controller;
+  const envoy = controller.envoyImage;
+  const tracing = controller.tracing;
+  installController(ctx, "appmesh-controller", {
+    controller: APPMESH_CONTROLLER,
+    namespace: {
+      id: "appmesh-namespace",
       labels: {
-        "app.kubernetes.io/managed-by": "terraform",
-        "eks-mesh-platform/stack": "mesh",
-        "eks-mesh-platform/component": "mesh-controller",
+        ...platformObjectLabels("mesh", "mesh-controller"),
         // The controller must never inject Envoy into itself.
         "appmesh.k8s.aws/sidecarInjectorWebhook": "disabled",
         // The controller needs no host access; restricted is reported, baseline enforced.
-        "pod-security.kubernetes.io/enforce": "baseline",
-        "pod-security.kubernetes.io/warn": "restricted",
+        ...podSecurityLabels({ enforce: "baseline", warn: "restricted" }),
       },
     },
-  });
-
-  const role = new IrsaRole(scope, "appmesh-controller-role", {
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-    namespace,
-    serviceAccount,
-    roleName: naming.bounded("appmesh-controller", 64),
-    description: "App Mesh controller: reconciles the mesh and Cloud Map registrations",
-    statements: appMeshControllerStatements(aws, meshName),
-  });
-
-  const envoy = settings.envoyImage ?? APPMESH_ENVOY_IMAGE;
-  const tracing = settings.tracing;
-  new HelmAddon(scope, "appmesh-controller", {
+    identity: {
+      roleName: ctx.naming.bounded("appmesh-controller", 64),
+      description: "App Mesh controller: reconciles the mesh and Cloud Map registrations",
+      statements: appMeshControllerStatements(ctx.aws, settings.name),
+    },
     chart: CHARTS.appmeshController,
-    version: settings.chartVersion,
-    ...helm,
-    releaseName,
-    namespace,
-    manageCrds: true,
-    values: {
-      region: config.platform.region,
-      accountId: aws.accountId,
-      clusterName: cluster.clusterName,
-      replicaCount: settings.replicas,
-      log: { level: settings.logLevel },
-      serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.role.arn } },
+    version: controller.chartVersion,
+    crds: {},
+    values: ({ roleArn }) => ({
+      region: ctx.config.platform.region,
+      accountId: ctx.aws.accountId,
+      clusterName: ctx.cluster.clusterName,
+      replicaCount: controller.replicas,
+      log: { level: controller.logLevel },
+      ...serviceAccountValues(APPMESH_CONTROLLER.serviceAccount, roleArn),
       sidecar: { image: { repository: envoy.repository, tag: envoy.tag } },
       tracing: {
         enabled: tracing.enabled,
@@ -66,22 +51,17 @@ export const installAppMesh: MeshInstaller = ({ scope, config, naming, cluster, 
         samplingRate: tracing.samplingRate,
         ...(tracing.address ? { address: tracing.address } : {}),
       },
-      stats: { ...settings.stats },
-    },
-    dependsOn: [ns, ...after.map((a) => a.release), ...role.permissionsInPlace()],
+      stats: { ...controller.stats },
+    }),
   });
-
-  return {
-    controllerNamespace: namespace,
-    controllerChartVersion: settings.chartVersion,
+  const outputs: AppMeshOutputs = {
+    appmeshControllerChartVersion: controller.chartVersion,
     envoyImage: `${envoy.repository}:${envoy.tag}`,
     envoyTracing: tracing.enabled ? tracing.provider : "",
     sidecarInjectionLabel: "appmesh.k8s.aws/sidecarInjectorWebhook=enabled",
-    serviceNetworkId: "",
-    serviceNetworkArn: "",
-    accessLogGroup: "",
   };
-};
+  return { controllerNamespace: APPMESH_CONTROLLER.namespace, outputs };
+}
 
 /**
  * The App Mesh controller's documented policy (aws-app-mesh-controller-for-k8s

@@ -1,9 +1,9 @@
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { ResolvedService } from "../../../apps/catalog";
 import { type MeshTlsMaterial, meshTlsStatements } from "./tls";
-import type { MeshRouting } from "../routing";
-
-export const APPMESH_API_VERSION = "appmesh.k8s.aws/v1beta2";
+import type { Construct } from "constructs";
+import type { MeshRoutingProps, RenderedMeshRouting } from "../implementation";
+import { APPMESH_API_VERSION } from "../../../facts/mesh";
 
 /** AWS name of a version's VirtualNode (the controller's `<name>_<namespace>` form, written explicitly). */
 export function virtualNodeAwsName(service: Pick<ResolvedService, "name" | "namespace">, version: string): string {
@@ -116,43 +116,46 @@ export function appMeshMeshManifest(meshName: string): object {
  * service's retry policy), and a VirtualService backed by the router. Every service gets a
  * router, even with one version, so adding a canary only adds a target.
  */
-export const appMeshRouting: MeshRouting = {
-  namespaceLabels: (meshName) => ({ mesh: meshName, "appmesh.k8s.aws/sidecarInjectorWebhook": "enabled" }),
+/** Labels a namespace needs to join the mesh: the mesh's name, and the injector's switch. */
+export function appMeshNamespaceLabels(meshName: string): Record<string, string> {
+  return { mesh: meshName, "appmesh.k8s.aws/sidecarInjectorWebhook": "enabled" };
+}
 
-  render(scope, props) {
-    const byName = new Map(props.services.map((s) => [s.name, s] as const));
-    const mesh = new Manifest(scope, "mesh", { manifest: appMeshMeshManifest(props.meshName), dependsOn: props.dependsOn });
-    mesh.overrideLogicalId("mesh");
-    const nodes = new Map<string, Manifest>();
-    for (const service of props.services) {
-      const m = appMeshServiceManifests(service, byName, props.tls);
-      for (const [version, manifest] of Object.entries(m.virtualNodes)) {
-        const node = new Manifest(scope, `${service.name}-virtual-node-${version}`, { manifest, dependsOn: [mesh, ...props.dependsOn] });
-        node.overrideLogicalId(`${service.name}-virtual-node-${version}`);
-        nodes.set(`${service.name}/${version}`, node);
-      }
-      const router = new Manifest(scope, `${service.name}-virtual-router`, { manifest: m.virtualRouter, dependsOn: [...service.versions.map((v) => nodes.get(`${service.name}/${v.name}`)!)] });
-      router.overrideLogicalId(`${service.name}-virtual-router`);
-      new Manifest(scope, `${service.name}-virtual-service`, { manifest: m.virtualService, dependsOn: [router] }).overrideLogicalId(`${service.name}-virtual-service`);
+/** The catalog's App Mesh objects, and what each service's pods and role need for them. */
+export function renderAppMeshRouting(scope: Construct, props: MeshRoutingProps, tls: MeshTlsMaterial | undefined): RenderedMeshRouting {
+  const meshName = props.mesh.meshName;
+  const byName = new Map(props.services.map((s) => [s.name, s] as const));
+  const mesh = new Manifest(scope, "mesh", { manifest: appMeshMeshManifest(meshName), dependsOn: props.dependsOn });
+  mesh.overrideLogicalId("mesh");
+  const nodes = new Map<string, Manifest>();
+  for (const service of props.services) {
+    const m = appMeshServiceManifests(service, byName, tls);
+    for (const [version, manifest] of Object.entries(m.virtualNodes)) {
+      const node = new Manifest(scope, `${service.name}-virtual-node-${version}`, { manifest, dependsOn: [mesh, ...props.dependsOn] });
+      node.overrideLogicalId(`${service.name}-virtual-node-${version}`);
+      nodes.set(`${service.name}/${version}`, node);
     }
-    const { context, meshName, tls } = props;
-    return {
-      versionDependencies: (service, version) => [nodes.get(`${service}/${version}`)!],
-      // Envoy fetches its configuration for exactly its own virtual node(s) (eks-charts #477).
-      sidecarStatements: (service) => [
-        {
-          sid: "EnvoyReadsItsOwnMeshConfiguration",
-          actions: ["appmesh:StreamAggregatedResources"],
-          resources: service.versions.map((v) => context.arn("appmesh", `mesh/${meshName}/virtualNode/${virtualNodeAwsName(service, v.name)}`)),
-        },
-        ...(tls ? meshTlsStatements(tls, service) : []),
-      ],
-      // Callers use the Kubernetes Service names the catalog's env already holds; Envoy intercepts.
-      podEnvironment: () => ({}),
-      podAnnotations: () => ({}),
-      sidecars: () => [],
-      // App Mesh has no caller identity between services: backends only say where a node may send.
-      authorize: () => undefined,
-    };
-  },
-};
+    const router = new Manifest(scope, `${service.name}-virtual-router`, { manifest: m.virtualRouter, dependsOn: [...service.versions.map((v) => nodes.get(`${service.name}/${v.name}`)!)] });
+    router.overrideLogicalId(`${service.name}-virtual-router`);
+    new Manifest(scope, `${service.name}-virtual-service`, { manifest: m.virtualService, dependsOn: [router] }).overrideLogicalId(`${service.name}-virtual-service`);
+  }
+  const { context } = props;
+  return {
+    versionDependencies: (service, version) => [nodes.get(`${service}/${version}`)!],
+    // Envoy fetches its configuration for exactly its own virtual node(s) (eks-charts #477).
+    sidecarStatements: (service) => [
+      {
+        sid: "EnvoyReadsItsOwnMeshConfiguration",
+        actions: ["appmesh:StreamAggregatedResources"],
+        resources: service.versions.map((v) => context.arn("appmesh", `mesh/${meshName}/virtualNode/${virtualNodeAwsName(service, v.name)}`)),
+      },
+      ...(tls ? meshTlsStatements(tls, service) : []),
+    ],
+    // Callers use the Kubernetes Service names the catalog's env already holds; Envoy intercepts.
+    podEnvironment: () => ({}),
+    podAnnotations: () => ({}),
+    sidecars: () => [],
+    // App Mesh has no caller identity between services: backends only say where a node may send.
+    authorize: () => undefined,
+  };
+}

@@ -20,7 +20,7 @@ export interface LatticeAccessLogsProps {
  * its services (source VPC and IAM principal, target, status, timings), delivered to a
  * CloudWatch log group encrypted with its own rotating key. Subscribed with Terraform on
  * the service network, not through the controller's AccessLogPolicy, so the controller
- * keeps no log-delivery permissions (stacks/mesh/vpc-lattice.ts).
+ * keeps no log-delivery permissions (stacks/mesh/vpc-lattice/installer.ts).
  */
 export class LatticeAccessLogs extends Construct {
   readonly logGroup: CloudwatchLogGroup;

@@ -3,7 +3,7 @@ import { TerraformStack, Token } from "cdktf";
 import { DataHttp } from "@cdktf/provider-http/lib/data-http";
 import { HttpProvider } from "@cdktf/provider-http/lib/provider";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { GATEWAY_API, gatewayApiCrdUrl } from "../../../facts/charts";
+import { GATEWAY_API, gatewayApiCrdUrl } from "../../../charts/versions";
 import { CRD_FIELD_MANAGER } from "../../addons/helm-addon";
 import { qualifyProviderSource } from "../../synth/provider-source";
 
@@ -11,7 +11,7 @@ export type GatewayApiCrd = keyof typeof GATEWAY_API.crds;
 
 /**
  * The Kubernetes Gateway API CRDs (GATEWAY_API in charts/versions.ts), applied by Terraform
- * like the charts' CRDs (stacks/constructs/helm-addon.ts): each file is downloaded at the
+ * like the charts' CRDs (stacks/addons/helm-addon.ts): each file is downloaded at the
  * pinned tag while planning, refused unless its SHA-256 is the pinned one, decoded, and
  * server-side-applied. A new version and digests in charts/versions.ts upgrade them in the
  * next plan; Helm never would (aws-controllers-k8s community #1419).

@@ -3,28 +3,23 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpclatticeServiceNetwork } from "@cdktf/provider-aws/lib/vpclattice-service-network";
 import { VpclatticeServiceNetworkVpcAssociation } from "@cdktf/provider-aws/lib/vpclattice-service-network-vpc-association";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { CHARTS } from "../../../facts/charts";
-import { COMPUTE_LABEL } from "../../../config/schema/cluster";
+import { CHARTS } from "../../../charts/versions";
 import { latticePorts } from "../../../config/schema/lattice";
+import type { VpcLatticeSettings } from "../../../config/schema/mesh";
+import { GATEWAY_CONTROLLER } from "../../../facts/controllers";
+import { COMPUTE_LABEL, platformObjectLabels, podSecurityLabels } from "../../../facts/labels";
+import { latticePrefixListName } from "../../../facts/mesh";
+import type { AddonContext } from "../../addons/addon";
+import { installController, serviceAccountValues } from "../../addons/controller-addon";
 import type { AwsContext } from "../../constructs/aws-context";
+import type { LatticeOutputs } from "../../contracts";
 import { skipCheck } from "../../synth/checkov";
-import { HelmAddon } from "../../addons/helm-addon";
-import { IrsaRole } from "../../constructs/irsa-role";
+import type { InstalledMesh } from "../implementation";
 import { LatticeAccessLogs } from "./access-logs";
 import { GatewayApiCrds } from "./gateway-api-crds";
-import type { MeshInstaller } from "../installer";
 
-/** Where the AWS Gateway API Controller runs, and as whom (the upstream defaults); its IRSA trust names exactly this pair. */
-export const GATEWAY_CONTROLLER = { namespace: "aws-application-networking-system", serviceAccount: "gateway-api-controller", releaseName: "gateway-api-controller" } as const;
-
-/** The GatewayClass the controller serves (upstream files/controller-installation/gatewayclass.yaml). */
-export const LATTICE_GATEWAY_CLASS = { name: "amazon-vpc-lattice", controllerName: "application-networking.k8s.aws/gateway-api-controller" } as const;
-
-/** Name of the AWS-managed prefix list of the VPC Lattice data plane in a region. */
-export function latticePrefixListName(region: string): string {
-  return `com.amazonaws.${region}.vpc-lattice`;
-}
+const WHY_WILDCARDS =
+  "the AWS Gateway API Controller's recommended policy (v2.1.3): it creates VPC Lattice services, listeners, rules and target groups whose names and IDs only exist once routes are reconciled, and lists and tags them by the controller's own tags, so vpc-lattice:* keeps Resource * as upstream ships it";
 
 /**
  * Amazon VPC Lattice: the Gateway API CRDs and the controller's own CRDs (both applied by
@@ -38,59 +33,19 @@ export function latticePrefixListName(region: string): string {
  * workloads stack creates them (kubernetes_manifest needs the CRDs at plan time, as the
  * App Mesh `Mesh` object does).
  */
-export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluster, network, aws, meshName, helm, after }) => {
-  const { namespace, serviceAccount, releaseName } = GATEWAY_CONTROLLER;
+export function installVpcLattice(ctx: AddonContext, settings: VpcLatticeSettings): InstalledMesh {
+  const { stack, config, naming, cluster, aws } = ctx;
   const region = config.platform.region;
+  const gatewayApi = new GatewayApiCrds(stack, "gateway-api");
 
-  const ns = new NamespaceV1(scope, "gateway-controller-namespace", {
-    metadata: {
-      name: namespace,
-      labels: {
-        "app.kubernetes.io/managed-by": "terraform",
-        "eks-mesh-platform/stack": "mesh",
-        "eks-mesh-platform/component": "mesh-controller",
-        // The chart's pod and container security contexts meet "restricted".
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/warn": "restricted",
-      },
-    },
-  });
-
-  const gatewayApi = new GatewayApiCrds(scope, "gateway-api");
-
-  // IRSA, as for every other controller here: one mechanism across the platform, and it
-  // needs no extra add-on (EKS Pod Identity would need the pod identity agent DaemonSet
-  // in the cluster stack, which must not change when the mesh implementation does).
-  const role = new IrsaRole(scope, "gateway-controller-role", {
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-    namespace,
-    serviceAccount,
-    roleName: naming.bounded("lattice-controller", 64),
-    description: "AWS Gateway API Controller: VPC Lattice services, listeners, target groups and auth policies",
-    statements: latticeControllerStatements(aws),
-  });
-  const permissions = role.permissions;
-  if (permissions) {
-    const why =
-      "the AWS Gateway API Controller's recommended policy (v2.1.3): it creates VPC Lattice services, listeners, rules and target groups whose names and IDs only exist once routes are reconciled, and lists and tags them by the controller's own tags, so vpc-lattice:* keeps Resource * as upstream ships it";
-    skipCheck(permissions, "CKV_AWS_111", why);
-    skipCheck(permissions, "CKV_AWS_356", why);
-    skipCheck(
-      permissions,
-      "CKV_AWS_109",
-      "writing VPC Lattice auth policies (vpc-lattice:PutAuthPolicy) is the controller's job: it turns each IAMAuthPolicy the workloads stack renders into the auth policy of a Lattice service it created, whose ID exists only after reconciliation",
-    );
-  }
-
-  const vpcId = network().vpcId;
-  const serviceNetwork = new VpclatticeServiceNetwork(scope, "service-network", {
+  const vpcId = ctx.network().vpcId;
+  const serviceNetwork = new VpclatticeServiceNetwork(stack, "service-network", {
     // The controller maps a Gateway to the service network of the same name.
-    name: meshName,
+    name: settings.name,
     // Authorization is per service (an IAMAuthPolicy on each route, from the catalog).
     authType: "NONE",
   });
-  new VpclatticeServiceNetworkVpcAssociation(scope, "service-network-vpc-association", {
+  new VpclatticeServiceNetworkVpcAssociation(stack, "service-network-vpc-association", {
     serviceNetworkIdentifier: serviceNetwork.id,
     vpcIdentifier: vpcId,
   });
@@ -98,13 +53,13 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
   // Who called whom, for every request through the network (observability.logs.lattice).
   const accessLogSettings = config.observability.logs.lattice;
   const accessLogs = accessLogSettings.enabled
-    ? new LatticeAccessLogs(scope, "lattice-access-logs", { context: aws, naming, serviceNetworkId: serviceNetwork.id, retentionDays: accessLogSettings.retentionDays })
+    ? new LatticeAccessLogs(stack, "lattice-access-logs", { context: aws, naming, serviceNetworkId: serviceNetwork.id, retentionDays: accessLogSettings.retentionDays })
     : undefined;
 
   // The Lattice data plane reaches pods from its managed prefix list, looked up by name.
-  const prefixList = new DataAwsEc2ManagedPrefixList(scope, "lattice-prefix-list", { name: latticePrefixListName(region) });
+  const prefixList = new DataAwsEc2ManagedPrefixList(stack, "lattice-prefix-list", { name: latticePrefixListName(region) });
   for (const port of latticePorts(config.workloads.app.services)) {
-    const rule = new VpcSecurityGroupIngressRule(scope, `lattice-to-pods-${port}`, {
+    const rule = new VpcSecurityGroupIngressRule(stack, `lattice-to-pods-${port}`, {
       securityGroupId: cluster.clusterSecurityGroupId,
       prefixListId: prefixList.id,
       ipProtocol: "tcp",
@@ -117,36 +72,49 @@ export const installVpcLattice: MeshInstaller = ({ scope, config, naming, cluste
     }
   }
 
-  new HelmAddon(scope, "gateway-controller", {
+  installController(ctx, "gateway-controller", {
+    controller: GATEWAY_CONTROLLER,
+    namespace: {
+      id: "gateway-controller-namespace",
+      // The chart's pod and container security contexts meet "restricted".
+      labels: { ...platformObjectLabels("mesh", "mesh-controller"), ...podSecurityLabels({ enforce: "restricted", warn: "restricted" }) },
+    },
+    identity: {
+      roleName: naming.bounded("lattice-controller", 64),
+      description: "AWS Gateway API Controller: VPC Lattice services, listeners, target groups and auth policies",
+      statements: latticeControllerStatements(aws),
+      checkovSkips: [
+        ["CKV_AWS_111", WHY_WILDCARDS],
+        ["CKV_AWS_356", WHY_WILDCARDS],
+        [
+          "CKV_AWS_109",
+          "writing VPC Lattice auth policies (vpc-lattice:PutAuthPolicy) is the controller's job: it turns each IAMAuthPolicy the workloads stack renders into the auth policy of a Lattice service it created, whose ID exists only after reconciliation",
+        ],
+      ],
+    },
     chart: CHARTS.gatewayController,
     version: CHARTS.gatewayController.version,
-    ...helm,
-    releaseName,
-    namespace,
-    manageCrds: true,
-    values: {
+    crds: {},
+    values: ({ roleArn }) => ({
       awsRegion: region,
       awsAccountId: aws.accountId,
       clusterVpcId: vpcId,
       clusterName: cluster.clusterName,
-      serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.role.arn } },
+      ...serviceAccountValues(GATEWAY_CONTROLLER.serviceAccount, roleArn),
       // This chart reads its node selector under `deployment` (merged with its kubernetes.io/os: linux).
       deployment: { nodeSelector: { [COMPUTE_LABEL]: "ec2" } },
-    },
-    dependsOn: [ns, ...Object.values(gatewayApi.crds), ...after.map((a) => a.release), ...role.permissionsInPlace()],
+    }),
+    dependsOn: Object.values(gatewayApi.crds),
   });
 
-  return {
-    controllerNamespace: namespace,
-    controllerChartVersion: CHARTS.gatewayController.version,
-    envoyImage: "",
-    envoyTracing: "",
-    sidecarInjectionLabel: "",
+  const outputs: LatticeOutputs = {
+    gatewayControllerChartVersion: CHARTS.gatewayController.version,
     serviceNetworkId: serviceNetwork.id,
     serviceNetworkArn: serviceNetwork.arn,
-    accessLogGroup: accessLogs ? accessLogs.logGroup.name : "",
+    latticeAccessLogGroup: accessLogs ? accessLogs.logGroup.name : "",
   };
-};
+  return { controllerNamespace: GATEWAY_CONTROLLER.namespace, outputs };
+}
 
 /**
  * Actions of the controller's recommended inline policy (aws-application-networking-k8s

@@ -2,23 +2,14 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resource";
 import type { DeploymentV1SpecTemplateSpecContainer } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import type { ResolvedService } from "../../../apps/catalog";
-import { SIGV4_PROXY_IMAGE } from "../../../facts/charts";
-import { carriedByLattice, clusterHostname, latticePorts, latticeWarnings, signingProxyPorts } from "../../../config/schema/lattice";
-import { LATTICE_GATEWAY_CLASS } from "./installer";
-import type { MeshRouting } from "../routing";
+import { carriedByLattice, latticePorts, latticeWarnings, signingProxyPorts } from "../../../config/schema/lattice";
+import type { Construct } from "constructs";
+import type { VpcLatticeSettings } from "../../../config/schema/mesh";
+import type { MeshRoutingProps, RenderedMeshRouting } from "../implementation";
 import { warnOnce } from "../../synth/warnings";
-
-export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
-export const LATTICE_API_VERSION = "application-networking.k8s.aws/v1alpha1";
-/** Annotations the controller sets on a route (in one patch) once its Lattice service exists: the name Lattice assigned, and the service's ARN. */
-export const LATTICE_DOMAIN_ANNOTATION = "application-networking.k8s.aws/lattice-assigned-domain-name";
-export const LATTICE_SERVICE_ARN_ANNOTATION = "application-networking.k8s.aws/lattice-service-arn";
-
-/** Pod-template annotation naming the mesh the pod was made for. */
-export const MESH_ANNOTATION = "eks-mesh-platform/mesh";
-
-/** The signing proxies listen inside the pod only, one port per signed dependency (config/schema/lattice.ts). */
-export const SIGNING_PROXY = { namePrefix: "sigv4-", address: "127.0.0.1", user: 65532 } as const;
+import { GATEWAY_API_VERSION, LATTICE_API_VERSION, LATTICE_DOMAIN_ANNOTATION, LATTICE_GATEWAY_CLASS, LATTICE_SERVICE_ARN_ANNOTATION, SIGNING_PROXY, clusterHostname } from "../../../facts/mesh";
+import { MESH_ANNOTATION } from "../../../facts/labels";
+import { SIGV4_PROXY_IMAGE } from "../../../charts/versions";
 
 /**
  * Whether callers reach Lattice services over TLS (mesh.tls.mode "strict"): every route then
@@ -160,7 +151,10 @@ export function signingProxyContainer(region: string, dependency: string, upstre
       "--port",
       `${SIGNING_PROXY.address}:${listenPort}`,
     ],
-    resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    resources: {
+      requests: { cpu: `${SIGNING_PROXY.request.cpuMillicores}m`, memory: `${SIGNING_PROXY.request.memoryMiB}Mi` },
+      limits: { cpu: `${SIGNING_PROXY.limit.cpuMillicores}m`, memory: `${SIGNING_PROXY.limit.memoryMiB}Mi` },
+    },
     securityContext: {
       runAsNonRoot: true,
       runAsUser: String(SIGNING_PROXY.user),
@@ -183,107 +177,102 @@ export function signingProxyContainer(region: string, dependency: string, upstre
  * of each dependency in place of its cluster DNS name in their env, and (auth "iam") a
  * signing proxy. What Lattice cannot carry is warned once per synth (config/schema/lattice.ts).
  */
-export const vpcLatticeRouting: MeshRouting = {
-  // Nothing is injected that needs root or NET_ADMIN (App Mesh's proxyinit did), so the
-  // catalog's namespaces enforce "restricted": the app containers and the signing proxy meet it.
-  namespaceLabels: () => ({ "pod-security.kubernetes.io/enforce": "restricted" }),
+export function renderLatticeRouting(scope: Construct, props: MeshRoutingProps, settings: VpcLatticeSettings): RenderedMeshRouting {
+  const { services, context } = props;
+  const meshName = props.mesh.meshName;
+  const tls: LatticeTls = settings.tls.mode;
+  for (const line of latticeWarnings(services, tls)) warnOnce(`WARNING: mesh.implementation "vpc-lattice": ${line}`);
+  const iam = settings.lattice.auth === "iam";
+  const gatewayNamespace = props.mesh.controllerNamespace;
+  const byName = new Map(services.map((s) => [s.name, s] as const));
 
-  render(scope, props) {
-    const { meshName, services, settings, context } = props;
-    const tls: LatticeTls = settings.tls.mode;
-    for (const line of latticeWarnings(services, tls)) warnOnce(`WARNING: mesh.implementation "vpc-lattice": ${line}`);
-    const iam = settings.lattice.auth === "iam";
-    const gatewayNamespace = props.mesh.controllerNamespace;
-    const byName = new Map(services.map((s) => [s.name, s] as const));
+  const gw = latticeGatewayManifests(meshName, gatewayNamespace, services, tls);
+  const gatewayClass = new Manifest(scope, "lattice-gateway-class", { manifest: gw.gatewayClass as Record<string, unknown> });
+  gatewayClass.overrideLogicalId("lattice-gateway-class");
+  const gateway = new Manifest(scope, "lattice-gateway", { manifest: gw.gateway as Record<string, unknown>, dependsOn: [gatewayClass] });
+  gateway.overrideLogicalId("lattice-gateway");
 
-    const gw = latticeGatewayManifests(meshName, gatewayNamespace, services, tls);
-    const gatewayClass = new Manifest(scope, "lattice-gateway-class", { manifest: gw.gatewayClass as Record<string, unknown> });
-    gatewayClass.overrideLogicalId("lattice-gateway-class");
-    const gateway = new Manifest(scope, "lattice-gateway", { manifest: gw.gateway as Record<string, unknown>, dependsOn: [gatewayClass] });
-    gateway.overrideLogicalId("lattice-gateway");
+  const routes = new Map<string, Manifest>();
+  const domains = new Map<string, string>();
+  const arns = new Map<string, string>();
+  for (const s of services.filter(carriedByLattice)) {
+    const m = latticeServiceManifests(s, meshName, gatewayNamespace, tls);
+    const policies = Object.entries(m.targetGroupPolicies).map(([version, manifest]) => {
+      const p = new Manifest(scope, `${s.name}-target-group-policy-${version}`, { manifest: manifest as Record<string, unknown>, dependsOn: props.dependsOn });
+      p.overrideLogicalId(`${s.name}-target-group-policy-${version}`);
+      return p;
+    });
+    const route = new Manifest(scope, `${s.name}-route`, {
+      manifest: m.route as Record<string, unknown>,
+      dependsOn: [gateway, ...policies, ...props.dependsOn],
+      // Done when the controller has created the Lattice service and annotated its name.
+      wait: { fields: { [`metadata.annotations["${LATTICE_DOMAIN_ANNOTATION}"]`]: "^.+$" } },
+    });
+    route.overrideLogicalId(`${s.name}-route`);
+    routes.set(s.name, route);
+    // Read back after the wait: the name Lattice assigned, handed to the callers.
+    const reread = new DataKubernetesResource(scope, `${s.name}-route-status`, {
+      apiVersion: GATEWAY_API_VERSION,
+      kind: (m.route as { kind: string }).kind,
+      metadata: { name: s.name, namespace: s.namespace },
+      dependsOn: [route],
+    });
+    reread.overrideLogicalId(`${s.name}-route-status`);
+    domains.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_DOMAIN_ANNOTATION}"]}`);
+    arns.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_SERVICE_ARN_ANNOTATION}"]}`);
+  }
 
-    const routes = new Map<string, Manifest>();
-    const domains = new Map<string, string>();
-    const arns = new Map<string, string>();
-    for (const s of services.filter(carriedByLattice)) {
-      const m = latticeServiceManifests(s, meshName, gatewayNamespace, tls);
-      const policies = Object.entries(m.targetGroupPolicies).map(([version, manifest]) => {
-        const p = new Manifest(scope, `${s.name}-target-group-policy-${version}`, { manifest: manifest as Record<string, unknown>, dependsOn: props.dependsOn });
-        p.overrideLogicalId(`${s.name}-target-group-policy-${version}`);
-        return p;
-      });
-      const route = new Manifest(scope, `${s.name}-route`, {
-        manifest: m.route as Record<string, unknown>,
-        dependsOn: [gateway, ...policies, ...props.dependsOn],
-        // Done when the controller has created the Lattice service and annotated its name.
-        wait: { fields: { [`metadata.annotations["${LATTICE_DOMAIN_ANNOTATION}"]`]: "^.+$" } },
-      });
-      route.overrideLogicalId(`${s.name}-route`);
-      routes.set(s.name, route);
-      // Read back after the wait: the name Lattice assigned, handed to the callers.
-      const reread = new DataKubernetesResource(scope, `${s.name}-route-status`, {
-        apiVersion: GATEWAY_API_VERSION,
-        kind: (m.route as { kind: string }).kind,
-        metadata: { name: s.name, namespace: s.namespace },
-        dependsOn: [route],
-      });
-      reread.overrideLogicalId(`${s.name}-route-status`);
-      domains.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_DOMAIN_ANNOTATION}"]}`);
-      arns.set(s.name, `\${${reread.fqn}.object.metadata.annotations["${LATTICE_SERVICE_ARN_ANNOTATION}"]}`);
-    }
-
-    return {
-      versionDependencies: () => [],
-      // Lattice IAM auth needs an allow on both sides: the callee's auth policy names the
-      // caller's role, and the caller's role allows invoking exactly its dependencies' services.
-      sidecarStatements: (s) => {
-        const deps = [...new Set(s.dependsOn)].filter((d) => arns.has(d));
-        if (!iam || deps.length === 0) return [];
-        return [{ sid: "InvokeItsLatticeDependencies", actions: ["vpc-lattice-svcs:Invoke"], resources: deps.map((d) => `${arns.get(d)}/*`) }];
-      },
-      podEnvironment: (s) => {
-        const env: Record<string, string> = {};
-        const proxies = iam ? signingProxyPorts(s, services) : new Map<string, number>();
-        // The catalog's env names dependencies by their cluster DNS name. Under Lattice the
-        // same variables point at the dependency's signing proxy in the pod (auth "iam"; the
-        // proxy does TLS, the app keeps plain HTTP on loopback), or at the name Lattice
-        // assigned (auth "none"; the port stays: listeners use the service's port; under TLS
-        // an http:// URL becomes https://).
-        for (const [key, value] of Object.entries(s.env)) {
-          let rewritten = value;
-          for (const dep of s.dependsOn) {
-            const domain = domains.get(dep);
-            if (!domain) continue;
-            const host = clusterHostname(byName.get(dep)!);
-            const port = proxies.get(dep);
-            if (port !== undefined) {
-              // The proxy listens in plain HTTP on the pod's loopback and does the TLS itself, so an
-              // https:// URL becomes http:// to it (config/schema/lattice.ts refuses https:// with TLS off).
-              rewritten = rewritten.replace(new RegExp(`(https?://)?${escapeRegExp(host)}(:\\d+)?`, "g"), (_m, scheme?: string) => `${scheme ? "http://" : ""}${SIGNING_PROXY.address}:${port}`);
-            } else {
-              if (tls === "strict") rewritten = rewritten.split(`http://${host}`).join(`https://${host}`);
-              rewritten = rewritten.split(host).join(domain);
-            }
+  return {
+    versionDependencies: () => [],
+    // Lattice IAM auth needs an allow on both sides: the callee's auth policy names the
+    // caller's role, and the caller's role allows invoking exactly its dependencies' services.
+    sidecarStatements: (s) => {
+      const deps = [...new Set(s.dependsOn)].filter((d) => arns.has(d));
+      if (!iam || deps.length === 0) return [];
+      return [{ sid: "InvokeItsLatticeDependencies", actions: ["vpc-lattice-svcs:Invoke"], resources: deps.map((d) => `${arns.get(d)}/*`) }];
+    },
+    podEnvironment: (s) => {
+      const env: Record<string, string> = {};
+      const proxies = iam ? signingProxyPorts(s, services) : new Map<string, number>();
+      // The catalog's env names dependencies by their cluster DNS name. Under Lattice the
+      // same variables point at the dependency's signing proxy in the pod (auth "iam"; the
+      // proxy does TLS, the app keeps plain HTTP on loopback), or at the name Lattice
+      // assigned (auth "none"; the port stays: listeners use the service's port; under TLS
+      // an http:// URL becomes https://).
+      for (const [key, value] of Object.entries(s.env)) {
+        let rewritten = value;
+        for (const dep of s.dependsOn) {
+          const domain = domains.get(dep);
+          if (!domain) continue;
+          const host = clusterHostname(byName.get(dep)!);
+          const port = proxies.get(dep);
+          if (port !== undefined) {
+            // The proxy listens in plain HTTP on the pod's loopback and does the TLS itself, so an
+            // https:// URL becomes http:// to it (config/schema/lattice.ts refuses https:// with TLS off).
+            rewritten = rewritten.replace(new RegExp(`(https?://)?${escapeRegExp(host)}(:\\d+)?`, "g"), (_m, scheme?: string) => `${scheme ? "http://" : ""}${SIGNING_PROXY.address}:${port}`);
+          } else {
+            if (tls === "strict") rewritten = rewritten.split(`http://${host}`).join(`https://${host}`);
+            rewritten = rewritten.split(host).join(domain);
           }
-          if (rewritten !== value) env[key] = rewritten;
         }
-        return env;
-      },
-      // Pods injected with App Mesh's Envoy before a switch must be re-created without it.
-      podAnnotations: () => ({ [MESH_ANNOTATION]: "vpc-lattice" }),
-      sidecars: (s) =>
-        iam ? [...signingProxyPorts(s, services)].map(([dep, port]) => signingProxyContainer(context.region, dep, `${domains.get(dep)}:${byName.get(dep)!.port}`, port, tls)) : [],
-      authorize: (roles) => {
-        if (!iam) return;
-        for (const s of services.filter(carriedByLattice)) {
-          const callers = services.filter((c) => c.dependsOn.includes(s.name)).map((c) => roles.get(c.name)!);
-          const policy = new Manifest(scope, `${s.name}-iam-auth-policy`, { manifest: latticeIamAuthPolicyManifest(s, callers) as Record<string, unknown>, dependsOn: [routes.get(s.name)!] });
-          policy.overrideLogicalId(`${s.name}-iam-auth-policy`);
-        }
-      },
-    };
-  },
-};
+        if (rewritten !== value) env[key] = rewritten;
+      }
+      return env;
+    },
+    // Pods injected with App Mesh's Envoy before a switch must be re-created without it.
+    podAnnotations: () => ({ [MESH_ANNOTATION]: "vpc-lattice" }),
+    sidecars: (s) =>
+      iam ? [...signingProxyPorts(s, services)].map(([dep, port]) => signingProxyContainer(context.region, dep, `${domains.get(dep)}:${byName.get(dep)!.port}`, port, tls)) : [],
+    authorize: (roles) => {
+      if (!iam) return;
+      for (const s of services.filter(carriedByLattice)) {
+        const callers = services.filter((c) => c.dependsOn.includes(s.name)).map((c) => roles.get(c.name)!);
+        const policy = new Manifest(scope, `${s.name}-iam-auth-policy`, { manifest: latticeIamAuthPolicyManifest(s, callers) as Record<string, unknown>, dependsOn: [routes.get(s.name)!] });
+        policy.overrideLogicalId(`${s.name}-iam-auth-policy`);
+      }
+    },
+  };
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,11 +1,12 @@
-import type { ResolvedCatalog, ResolvedService } from "../apps/catalog";
-import type { NodeGroupSettings } from "../config/schema/cluster";
-import type { CostInput, CostService, Target } from "../placement/types";
+import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type ResolvedService } from "../apps/catalog";
+import type { NodeGroupSettings } from "./schema/cluster";
+import { type CostInput, type CostService, type Target, ContainerRequest } from "../placement/types";
 import { resolveCostInput } from "../placement/input";
-import { type MeshCostSource, withMesh } from "./mesh";
-import { decidePlacement } from "./model";
-import { DEFAULT_PRICES } from "../placement/prices";
-import type { PriceTable } from "../placement/prices";
+import { DEFAULT_PRICES, type PriceTable } from "../placement/prices";
+import { decidePlacement } from "../placement/decide";
+import type { PlacementFailure } from "../placement/errors";
+import { SIGNING_PROXY } from "../facts/mesh";
+import { signedDependencies } from "./schema/lattice";
 
 /** The parts of the resolved platform config the cost model reads. */
 export interface PlatformCostSource {
@@ -18,10 +19,10 @@ export interface PlatformCostSource {
    * callers: App Mesh, TLS off.
    */
   readonly mesh?: {
-    readonly implementation?: MeshCostSource["implementation"];
+    readonly implementation: MeshCostSource["implementation"];
+    /** Absent once resolved for App Mesh. */
     readonly lattice?: MeshCostSource["lattice"];
     readonly tls?: { readonly mode?: "off" | "strict"; readonly certificateAuthorityArn?: string };
-    readonly [other: string]: unknown;
   };
   readonly edge?: { readonly waf: { readonly enabled: boolean } };
 }
@@ -29,15 +30,14 @@ export interface PlatformCostSource {
 /**
  * Synthesis must give the same placement on every machine, so the optimizer never runs
  * against a clock here: exact search up to 16 undecided services, heuristic plus bound
- * beyond that (cost/optimizer.ts), with no time-limited search in between.
+ * beyond that (placement/optimizer.ts), with no time-limited search in between.
  */
 const DETERMINISTIC = { exactUpTo: 16, searchUpTo: 16 } as const;
 
 /** The node group the pods are packed on: the first (by name) that takes ordinary pods. */
-function packingGroup(groups: Record<string, NodeGroupSettings>): NodeGroupSettings {
+function packingGroupName(groups: Record<string, NodeGroupSettings>): string {
   const names = Object.keys(groups).sort();
-  const untainted = names.find((n) => groups[n].taints.every((t) => t.effect === "PREFER_NO_SCHEDULE"));
-  return groups[untainted ?? names[0]];
+  return names.find((n) => groups[n].taints.every((t) => t.effect === "PREFER_NO_SCHEDULE")) ?? names[0];
 }
 
 function costService(s: ResolvedService, placement: "requested" | "resolved"): CostService {
@@ -62,7 +62,7 @@ function costService(s: ResolvedService, placement: "requested" | "resolved"): C
  * the shared ALB when a service is public.
  */
 export function costInputFromPlatform(config: PlatformCostSource, placement: "requested" | "resolved" = "resolved"): CostInput {
-  const group = packingGroup(config.cluster.nodeGroups);
+  const group = config.cluster.nodeGroups[packingGroupName(config.cluster.nodeGroups)];
   const services = config.workloads.app.services;
   const input: CostInput = {
     services: services.map((s) => costService(s, placement)),
@@ -83,7 +83,7 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
     autoDefault: "optimize",
   };
   const mesh = config.mesh;
-  return mesh?.implementation && mesh.lattice ? withMesh(input, services, { implementation: mesh.implementation, lattice: mesh.lattice }) : input;
+  return mesh?.implementation === "vpc-lattice" && mesh.lattice ? withMesh(input, services, { implementation: mesh.implementation, lattice: mesh.lattice }) : input;
 }
 
 /** Rules in the edge's web ACL: the rate limit and three AWS managed rule groups (stacks/constructs/edge/web-acl.ts). */
@@ -118,4 +118,59 @@ export function decideAutoPlacements(config: PlatformCostSource, prices: PriceTa
     if (d === "fargate" || d === "ec2") out[s.name] = d;
   }
   return out;
+}
+
+/** The mesh settings the cost model reads. */
+export interface MeshCostSource {
+  readonly implementation: "appmesh" | "vpc-lattice";
+  readonly lattice: { readonly auth: "iam" | "none" };
+}
+
+/**
+ * One SigV4 signing proxy's requests (stacks/mesh/vpc-lattice/routing.ts signingProxyContainer):
+ * with auth "iam", a caller's pods get one per Lattice dependency its env names.
+ */
+export const SIGNING_PROXY_REQUEST: ContainerRequest = { name: "sigv4-proxy", ...SIGNING_PROXY.request };
+
+/** Signing proxies per pod of each service that gets any (auth "iam"). */
+export function signingProxiesPerPod(services: readonly ResolvedService[]): Map<string, number> {
+  return new Map(services.map((s) => [s.name, signedDependencies(s, services).length] as const).filter(([, n]) => n > 0));
+}
+
+/**
+ * The pods as the chosen mesh makes them: App Mesh injects Envoy into every pod; VPC Lattice
+ * injects nothing and the platform adds the signing proxy to callers (auth "iam").
+ */
+export function withMesh(input: CostInput, services: readonly ResolvedService[], mesh: MeshCostSource): CostInput {
+  if (mesh.implementation === "appmesh") return { ...input, mesh: { enabled: true } };
+  const proxies = mesh.lattice.auth === "iam" ? signingProxiesPerPod(services) : new Map<string, number>();
+  return {
+    ...input,
+    mesh: { enabled: false },
+    services: input.services.map((s) => {
+      const n = proxies.get(s.name) ?? 0;
+      return n ? { ...s, sidecars: [...(s.sidecars ?? []), ...Array.from({ length: n }, () => SIGNING_PROXY_REQUEST)] } : s;
+    }),
+  };
+}
+
+/**
+ * What the config must change when the placement engine cannot place its services: the
+ * field and a message naming it (placement/errors.ts lists the failures).
+ */
+export function placementRefusal(config: PlatformCostSource & { readonly workloads: { readonly origin: CatalogOrigin } }, failure: PlacementFailure, detail: string): { path: (string | number)[]; message: string } {
+  switch (failure.kind) {
+    case "unknown-instance-type": {
+      const group = packingGroupName(config.cluster.nodeGroups);
+      return {
+        path: ["cluster", "nodeGroups", group, "instanceTypes", 0],
+        message: `"${failure.instanceType}" has no shape or price in the cost model's ${failure.region} table, which places the catalog's "auto" services; use an instance type the table lists, or give every service an explicit placement (${detail})`,
+      };
+    }
+    case "region-without-prices":
+      return { path: ["platform", "region"], message: `"${failure.region}" has no prices in the cost model, which places the catalog's "auto" services; give every service an explicit placement (${detail})` };
+    case "fits-nowhere":
+    case "cannot-run-there":
+      return { path: ["workloads", "catalog"], message: `${catalogLocation(config.workloads.origin, ["services", failure.service])}: ${detail}` };
+  }
 }

@@ -4,7 +4,7 @@
  * defaults, chosen and checked together with the values files next to this one.
  *
  * `crdSource` records where the chart's CRDs come from, for reviewers. The CRDs are applied
- * by Terraform from the chart package itself (see stacks/constructs/helm-addon.ts), so they
+ * by Terraform from the chart package itself (see stacks/addons/helm-addon.ts), so they
  * always match the version installed.
  */
 export interface ChartPin {

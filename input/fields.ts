@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { LOG_RETENTION_DAYS, REGION_PATTERN } from "../facts/aws";
+import { isDns1123Label, isKubernetesOwnedNamespace, isLabelKey, isLabelValue } from "../facts/kubernetes";
 
-// Shared field types. Each message says what is wrong and what is allowed,
-// because the loader prints it next to the field's path and nothing else.
-
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/**
+ * The field types environment files and catalogs are checked with. Each message says what
+ * is wrong and what is allowed, because the loader prints it next to the field's path and
+ * nothing else; the rules themselves are facts (facts/aws.ts, facts/kubernetes.ts).
+ */
 
 export const region = z
   .string()
@@ -38,9 +41,6 @@ export const tags = z
     error: "at most 40 tags: AWS allows 50 per resource and the platform adds its own",
   });
 
-/** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
 export const logRetentionDays = z
   .number()
   .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
@@ -67,3 +67,24 @@ export function intInRange(what: string, min: number, max: number) {
     .min(min, { error: (i) => `${JSON.stringify(i.input)} is too small; ${what} must be from ${min} to ${max}` })
     .max(max, { error: (i) => `${JSON.stringify(i.input)} is too large; ${what} must be from ${min} to ${max}` });
 }
+
+const quote = (v: unknown) => JSON.stringify(v);
+
+/** A Kubernetes label key (facts/kubernetes.ts). */
+export const labelKey = z.string().refine(isLabelKey, {
+  error: (i) => `${quote(i.input)} is not a valid Kubernetes label key; use [prefix/]name, the name 1-63 letters, digits, "-", "_" or "." starting and ending with a letter or digit`,
+});
+
+/** A Kubernetes label value; `nonEmpty` where the API that takes it refuses "" (EKS node group labels and taints, Karpenter). */
+export function labelValue(options: { readonly nonEmpty?: boolean } = {}) {
+  return z.string().refine((v) => isLabelValue(v) && !(options.nonEmpty && v === ""), {
+    error: (i) => `${quote(i.input)} is not a valid label value here; use ${options.nonEmpty ? "1-63" : "at most 63"} letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+  });
+}
+
+/** A namespace name (a DNS label), which Kubernetes itself does not own. */
+export const namespaceName = z.string().refine(isDns1123Label, {
+  error: (i) => `${quote(i.input)} is not a valid Kubernetes namespace name; use 1-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit`,
+});
+
+export { isKubernetesOwnedNamespace };

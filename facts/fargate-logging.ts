@@ -1,7 +1,7 @@
 /**
  * The Fluent Bit configuration Fargate's built-in log router reads from the
  * `aws-observability/aws-logging` ConfigMap. Pure functions, so the tests parse exactly
- * what the mesh stack writes.
+ * what the mesh stack writes, and the config refuses what Fargate would not read.
  *
  * Routing is by namespace, one [OUTPUT] each: the log router tags every line
  * `kube.var.log.containers.<pod>_<namespace>_<container>-<id>.log`, and Kubernetes names
@@ -9,6 +9,9 @@
  * without the kubernetes filter's API lookups. A namespace is what a Fargate profile
  * selects, and a service's sidecars (Envoy, the X-Ray daemon) land next to its own lines.
  */
+
+/** Fargate's log router reads exactly this ConfigMap (EKS user guide, "Fargate logging"). */
+export const FARGATE_LOGGING = { namespace: "aws-observability", configMap: "aws-logging", maxCharacters: 5300 } as const;
 
 export interface FargateLogRoute {
   readonly namespace: string;
