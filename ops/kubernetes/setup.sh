@@ -103,6 +103,12 @@ for name in $(pin 'Object.keys(p.sources).join(" ")'); do
   for link in $(pin "Object.entries(p.sources['$name'].links ?? {}).map(([l, t]) => l + '=' + t).join(' ')"); do
     rm -rf "$dest.tmp/${link%%=*}"; cp -R "$dir/${link#*=}" "$dest.tmp/${link%%=*}"
   done
+  # A chart whose tree lags its release number gets it stamped, as upstream's helm package --version does.
+  chart_dir=$(pin "p.sources['$name'].chart?.dir ?? ''")
+  if [ -n "$chart_dir" ]; then
+    chart_version=$(pin "p.sources['$name'].chart.version")
+    sed -i -E "s/^(version|appVersion): .*/\\1: $chart_version/" "$dest.tmp/$chart_dir/Chart.yaml"
+  fi
   node -e 'const [p, n] = process.argv.slice(1); console.log(JSON.stringify({ pin: require(p).sources[n] }, null, 2))' "$pins" "$name" > "$dest.tmp/manifest.json"
   rm -rf "$dest"; mv "$dest.tmp" "$dest"
   say "sources: $module@$version ($sum) -> $dest"
