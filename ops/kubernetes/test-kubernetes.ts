@@ -41,6 +41,7 @@ export interface ObjectResult {
   readonly how: "created" | "dry-run";
   readonly ok: boolean;
   readonly message?: string;
+  readonly warnings?: string[];
 }
 
 export interface Summary {
@@ -61,7 +62,7 @@ export function verdict(s: Pick<Summary, "refused" | "problems" | "accepted" | "
   const parts = [`${s.accepted} objects accepted`, `${s.refused} refused`];
   if (s.problems.length) parts.push(`${s.problems.length} not checkable (see above)`);
   if (s.valuesWithNoEffect.length) parts.push(`${s.valuesWithNoEffect.length} Helm values keys no template reads`);
-  if (s.selfTest !== "refused") parts.push(`the broken object was ${s.selfTest}: strict validation is not in force`);
+  if (s.selfTest !== "refused") parts.push(`the self-tests did not pass (broken object ${s.selfTest}): the check could not have failed`);
   return { ok, line: `Kubernetes API: ${parts.join(", ")}` };
 }
 
@@ -101,21 +102,25 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const api = await startApiServer(tools, path.join(SCRATCH, "apiserver"), log);
   const results: ObjectResult[] = [];
   const problems: string[] = [];
   const notChecked: NotChecked[] = [];
   const rendered = new Set<string>();
   const noEffect = new Set<string>();
   const counts: Summary["counts"] = {};
+  const warnings = new Set<string>();
   let selfTest = "not run";
-  try {
-    if (!api.version.startsWith(`${pins.kubeApiserver.version}`)) throw new Error(`the API server reports ${api.version}, not the pinned ${pins.kubeApiserver.version}`);
-    let resources = await discover(api);
-    selfTest = await brokenObjectIsRefused(api, resources, log);
-    const apiVersions = () => [...new Set([...resources.keys()].map((k) => k.split("|")[0]!))].sort();
-
-    for (const config of CONFIGURATIONS) {
+  let valuesSelfTest = "not run";
+  let apiServerVersion = "";
+  for (const config of CONFIGURATIONS) {
+    // A fresh API server per configuration: no CRD or namespace of another one is there.
+    const api = await startApiServer(tools, path.join(SCRATCH, "apiserver"), log);
+    apiServerVersion = api.version;
+    try {
+      if (!api.version.startsWith(`${pins.kubeApiserver.version}`)) throw new Error(`the API server reports ${api.version}, not the pinned ${pins.kubeApiserver.version}`);
+      let resources = await discover(api);
+      if (selfTest === "not run") selfTest = await brokenObjectIsRefused(api, resources, log);
+      const apiVersions = () => [...new Set([...resources.keys()].map((k) => k.split("|")[0]!))].sort();
       const outdir = synthesize(config.label, config.env);
       const stacks = readStacks(outdir);
       for (const stack of STACKS) {
@@ -127,8 +132,9 @@ async function main(): Promise<number> {
         problems.push(...collected.problems.map((p) => `${config.label}: ${p}`));
         notChecked.push(...collected.notChecked);
         const objects: KubeObject[] = [...collected.objects];
-        const record = (o: KubeObject, how: ObjectResult["how"], r: { ok: boolean; message?: string }) => {
-          results.push({ config: config.label, stack, address: o.address, kind: o.object.kind, name: o.object.metadata?.name, how, ok: r.ok, message: r.message });
+        const record = (o: KubeObject, how: ObjectResult["how"], r: { ok: boolean; message?: string; warnings: string[] }) => {
+          results.push({ config: config.label, stack, address: o.address, kind: o.object.kind, name: o.object.metadata?.name, how, ok: r.ok, message: r.message, warnings: r.warnings });
+          for (const w of r.warnings) warnings.add(`${o.object.kind}: ${w}`);
           if (r.ok) {
             const byKind = ((counts[config.label] ??= {})[stack] ??= {});
             byKind[o.object.kind] = (byKind[o.object.kind] ?? 0) + 1;
@@ -159,6 +165,12 @@ async function main(): Promise<number> {
             }
             for (const d of docs.filter((d) => d.object.kind !== "CustomResourceDefinition")) objects.push({ stack, address: `${release.address} ${d.template}`, source: "chart", object: d.object });
             for (const key of valuesWithNoEffect(release, options)) noEffect.add(`${release.chart} ${release.version} (${release.address}): ${key}`);
+            if (valuesSelfTest === "not run") {
+              // The same check on the same values plus a misspelt key must name that key.
+              const typo = valuesWithNoEffect({ ...release, values: [...release.values, "replicaCuont: 3\n"] }, options);
+              valuesSelfTest = typo.includes("replicaCuont") ? "reported" : `not reported (${typo.join(", ") || "nothing reported"})`;
+              if (valuesSelfTest === "reported") log(`self-test: a misspelt values key (replicaCuont) given to ${release.chart} is reported as read by no template`);
+            }
           } catch (e) {
             if (!(e instanceof RenderError)) throw e;
             problems.push(`${config.label}/${stack}: ${release.address}: ${e.message}`);
@@ -170,18 +182,19 @@ async function main(): Promise<number> {
         const mine = results.filter((r) => r.config === config.label && r.stack === stack);
         log(`${config.label}/${stack}: ${mine.filter((r) => r.ok).length} accepted, ${mine.filter((r) => !r.ok).length} refused: ${countLine(counts[config.label]?.[stack] ?? {})}`);
       }
+    } finally {
+      await api.stop();
     }
-  } finally {
-    await api.stop();
   }
 
   const gaps = [...new Map(notChecked.map((n) => [`${n.what}: ${n.why}`, n])).keys()].sort();
   if (gaps.length) log(`not checked here (named, not hidden):\n  - ${gaps.join("\n  - ")}`);
   if (rendered.size) log(`charts rendered with helm template: ${[...rendered].sort().join(", ")}`);
   if (noEffect.size) log(`Helm values keys no template of the chart reads (a typo or a key the chart dropped):\n  - ${[...noEffect].sort().join("\n  - ")}`);
+  if (warnings.size) log(`the API server's warnings (accepted, but worth reading):\n  - ${[...warnings].sort().join("\n  - ")}`);
   for (const p of problems) console.log(`  NOT CHECKABLE ${p}`);
   const summary: Summary = {
-    apiServer: api.version,
+    apiServer: apiServerVersion,
     accepted: results.filter((r) => r.ok).length,
     refused: results.filter((r) => !r.ok).length,
     problems,
@@ -189,13 +202,13 @@ async function main(): Promise<number> {
     rendered: [...rendered].sort(),
     notChecked: gaps,
     valuesWithNoEffect: [...noEffect].sort(),
-    selfTest,
+    selfTest: selfTest === "refused" && valuesSelfTest === "reported" ? "refused" : `${selfTest}; misspelt values key ${valuesSelfTest}`,
   };
   fs.mkdirSync(SCRATCH, { recursive: true });
   fs.writeFileSync(path.join(SCRATCH, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(path.join(SCRATCH, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   const v = verdict(summary);
-  log(`${v.line} (${CONFIGURATIONS.length} configurations, kube-apiserver ${api.version}, ${Math.round((Date.now() - started) / 1000)} s)`);
+  log(`${v.line} (${CONFIGURATIONS.length} configurations, kube-apiserver ${apiServerVersion}, ${Math.round((Date.now() - started) / 1000)} s)`);
   return v.ok ? 0 : 1;
 }
 
