@@ -6,7 +6,7 @@ import { parseAllDocuments } from "yaml";
 import { crdFacts, FACT_SETS, stripDescriptions } from "../../facts/upstream/regenerate";
 import { findTools, ToolsMissing } from "../../ops/kubernetes/cluster";
 import { FACTS_DIR, pins, sourceDir, SourcesMissing } from "../../ops/kubernetes/sources";
-import { countLine, verdict } from "../../ops/kubernetes/test-kubernetes";
+import { countLine, refusalText, verdict } from "../../ops/kubernetes/test-kubernetes";
 
 const passing = { accepted: 413, refused: 0, problems: [], selfTest: "refused", valuesWithNoEffect: [] };
 
@@ -21,6 +21,13 @@ describe("test:kubernetes verdict", () => {
     expect(verdict({ ...passing, valuesWithNoEffect: ["metrics-server 3.13.1: replicaz"] })).toMatchObject({ ok: false, line: expect.stringContaining("1 Helm values keys no template reads") });
     expect(verdict({ ...passing, selfTest: "accepted" })).toMatchObject({ ok: false, line: expect.stringContaining("the check could not have failed") });
     expect(verdict({ ...passing, accepted: 0 }).ok).toBe(false);
+  });
+
+  it("prints a refusal with the Terraform address and the API server's own message", () => {
+    const o = { address: "kubernetes_deployment_v1.api-deployment-v1", object: { kind: "Deployment", metadata: { name: "api-v1", namespace: "api" } } };
+    expect(refusalText("prod", "workloads", o, '.spec.replicass: field not declared in schema')).toBe(
+      "  REFUSED prod/workloads kubernetes_deployment_v1.api-deployment-v1 (Deployment api/api-v1):\n    .spec.replicass: field not declared in schema",
+    );
   });
 
   it("prints counts per kind in a stable order", () => {

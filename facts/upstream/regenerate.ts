@@ -21,6 +21,8 @@ import { parseAllDocuments, stringify } from "yaml";
 interface FactSet {
   readonly origin: string;
   readonly version: string;
+  /** The chart (name and version) the stacks install whose CRDs these are. */
+  readonly chart: { readonly name: string; readonly version: string };
   readonly licence: string;
   readonly why: string;
   /** Upstream file names: CRD files (.yaml holding CustomResourceDefinitions) and kept-verbatim files. */
@@ -32,6 +34,7 @@ export const FACT_SETS: Record<string, FactSet> = {
   "appmesh-controller-1.13.3": {
     origin: "https://github.com/aws/eks-charts/tree/v0.0.215/stable/appmesh-controller (crds/crds.yaml, Chart.yaml)",
     version: "chart 1.13.3 (app 1.13.3)",
+    chart: { name: "appmesh-controller", version: "1.13.3" },
     licence: "Apache-2.0",
     why: "the App Mesh controller is served by no registry this project reaches (not on the Go module proxy, its Helm repository unreachable)",
     crdFiles: ["crds.yaml"],
@@ -40,6 +43,7 @@ export const FACT_SETS: Record<string, FactSet> = {
   "aws-gateway-controller-v2.1.3": {
     origin: "https://github.com/aws/aws-application-networking-k8s/tree/v2.1.3 (helm/crds/*, helm/Chart.yaml, files/controller-installation/recommended-inline-policy.json)",
     version: "v2.1.3",
+    chart: { name: "aws-gateway-controller-chart", version: "v2.1.3" },
     licence: "Apache-2.0",
     why: "the AWS Gateway API Controller is served by no registry this project reaches (not on the Go module proxy, its OCI chart unreachable)",
     crdFiles: [
@@ -115,7 +119,7 @@ function regenerate(name: string, upstreamDir: string): void {
     fs.writeFileSync(path.join(outDir, file), raw);
     files.push({ file, upstreamSha256: sha256(raw), kept: "verbatim" });
   }
-  const provenance = { origin: set.origin, version: set.version, licence: set.licence, why: set.why, regenerate: `npx tsx facts/upstream/regenerate.ts ${name} <folder holding the upstream files>`, files };
+  const provenance = { origin: set.origin, version: set.version, chart: set.chart, licence: set.licence, why: set.why, regenerate: `npx tsx facts/upstream/regenerate.ts ${name} <folder holding the upstream files>`, files };
   fs.writeFileSync(path.join(outDir, "provenance.json"), `${JSON.stringify(provenance, null, 2)}\n`);
   console.log(`facts/upstream/${name}: ${files.length} files from ${upstreamDir} (${files.map((f) => f.file).join(", ")})`);
 }

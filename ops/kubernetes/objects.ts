@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { ConversionError, RESOURCE_TYPES, toApiObject } from "./convert";
-import { chartDirs, crdFiles, pins } from "./sources";
+import { chartDirs, crdFiles, factsDir, pins } from "./sources";
 import { resolveValue, StandInMissing, type StackDoc } from "./stand-ins";
 
 export type ObjectSource = "typed" | "manifest" | "crd";
@@ -55,22 +55,21 @@ export interface StackObjects {
 
 /**
  * Where the CRDs of each chart the stacks render with helm_template come from, and the
- * chart version they belong to: a stack that moves to another version fails here until
- * the pinned sources move too.
+ * chart version they belong to (facts/upstream provenance, ops/kubernetes/pins.json): a
+ * stack that moves to another version fails here until the pinned sources move too.
  */
-function chartCrds(): Record<string, { version: string; files: string[] | undefined; why?: string }> {
+function chartCrds(): Record<string, { version: string; files: string[] } | { version?: undefined; files?: undefined; why: string }> {
   const f = crdFiles();
+  const fact = (set: "appmesh-controller-1.13.3" | "aws-gateway-controller-v2.1.3") => JSON.parse(fs.readFileSync(path.join(factsDir(set), "provenance.json"), "utf8")).chart as { name: string; version: string };
+  const appmesh = fact("appmesh-controller-1.13.3");
+  const gateway = fact("aws-gateway-controller-v2.1.3");
+  const vpa = pins.sources["vertical-pod-autoscaler"].forChart;
   return {
-    "appmesh-controller": { version: "1.13.3", files: f.appmesh },
-    "aws-gateway-controller-chart": { version: "v2.1.3", files: f.gatewayController },
-    karpenter: { version: pins.sources.karpenter.version.replace(/^v/, ""), files: f.karpenter },
-    // Fairwinds' vpa chart 5.0.0 ships the CRDs of the VPA release it deploys (1.7.1).
-    vpa: { version: "5.0.0", files: f.verticalPodAutoscaler },
-    "aws-load-balancer-controller": {
-      version: "3.5.0",
-      files: undefined,
-      why: "its chart is on no registry here (eks-charts' Helm repository is unreachable; the Go module proxy has only the controller's old v1 module)",
-    },
+    [appmesh.name]: { version: appmesh.version, files: f.appmesh },
+    [gateway.name]: { version: gateway.version, files: f.gatewayController },
+    karpenter: { version: pins.sources.karpenter.chart.version, files: f.karpenter },
+    [vpa.name]: { version: vpa.version, files: f.verticalPodAutoscaler },
+    "aws-load-balancer-controller": { why: "its chart is on no registry here (eks-charts' Helm repository is unreachable; the Go module proxy has only the controller's old v1 module)" },
   };
 }
 
@@ -142,11 +141,11 @@ function manifestObjects(stack: string, address: string, body: Record<string, an
     if (!template) throw new CollectError(`for_each reads data.helm_template.${forEach[1]}, which the stack does not have`);
     const source = chartCrds()[template.chart];
     if (!source) throw new CollectError(`installs the CRDs of chart ${template.chart}, for which no pinned source is known (ops/kubernetes/objects.ts chartCrds)`);
-    if (source.version !== template.version) throw new CollectError(`installs the CRDs of ${template.chart} ${template.version}, but the pinned source holds ${source.version}; move ops/kubernetes/pins.json or facts/upstream to ${template.version}`);
     if (!source.files) {
       notChecked.push({ stack, address, what: `the CRDs of chart ${template.chart} ${template.version}`, why: `not installed here: ${source.why}` });
       return;
     }
+    if (source.version !== template.version) throw new CollectError(`installs the CRDs of ${template.chart} ${template.version}, but the pinned source holds ${source.version}; move ops/kubernetes/pins.json or facts/upstream to ${template.version}`);
     for (const file of source.files) {
       for (const d of readYamlDocs(file).filter((d) => d.kind === "CustomResourceDefinition")) {
         objects.push({ stack, address: `${address}["${d.metadata.name}"]`, source: "crd", object: asApplied(resolveValue(d, { ...ctx, each: d }) as Record<string, any>) });

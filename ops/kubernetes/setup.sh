@@ -31,10 +31,15 @@ helm_version=$(pin 'p.helm.version')
 helm_dir="$cache/helm-$helm_version"
 sources_dir="$cache/sources"
 
+# Whether an installed source's manifest records the pin's current content (ops/kubernetes/pin-key.cjs).
+pin_current() {
+  node -e 'const { pinKey } = require(process.argv[1]); const [m, p, n] = process.argv.slice(2); process.exit(pinKey(require(m).pin) === pinKey(require(p).sources[n]) ? 0 : 1)' \
+    "$PWD/ops/kubernetes/pin-key.cjs" "$1" "$pins" "$2"
+}
 sources_installed() {
   local name
   for name in $(pin 'Object.keys(p.sources).join(" ")'); do
-    node -e 'const [m, p, n] = process.argv.slice(1); process.exit(JSON.stringify(require(m).pin) === JSON.stringify(require(p).sources[n]) ? 0 : 1)' "$sources_dir/$name/$(pin "p.sources['$name'].version")/manifest.json" "$pins" "$name" 2>/dev/null || return 1
+    pin_current "$sources_dir/$name/$(pin "p.sources['$name'].version")/manifest.json" "$name" 2>/dev/null || return 1
   done
 }
 tools_installed() { [ -x "$apiserver_dir/bin/kube-apiserver" ] && [ -x "$helm_dir/bin/helm" ] && command -v etcd >/dev/null; }
@@ -85,7 +90,7 @@ for name in $(pin 'Object.keys(p.sources).join(" ")'); do
   want=$(pin "p.sources['$name'].sum")
   dest="$sources_dir/$name/$version"
   # Installed when the manifest records this very pin (a changed file list reinstalls it).
-  if [ -s "$dest/manifest.json" ] && node -e 'const [m, p, n] = process.argv.slice(1); process.exit(JSON.stringify(require(m).pin) === JSON.stringify(require(p).sources[n]) ? 0 : 1)' "$dest/manifest.json" "$pins" "$name"; then continue; fi
+  if [ -s "$dest/manifest.json" ] && pin_current "$dest/manifest.json" "$name"; then continue; fi
   json=$(cd "$cache" && GOFLAGS= go mod download -json "$module@$version") || { echo "$json" >&2; exit 1; }
   got=$(node -e 'const j = JSON.parse(process.argv[1]); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.Sum + " " + j.Dir)' "$json")
   sum=${got%% *}; dir=${got#* }

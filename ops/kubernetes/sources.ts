@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pinKey } from "./pin-key.cjs";
 import pins from "./pins.json";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -33,7 +34,7 @@ export function sourceDir(name: SourceName, env: NodeJS.ProcessEnv = process.env
   } catch {
     throw new SourcesMissing(`${pin.module}@${pin.version} is not installed in ${dir}; run npm run setup:tools (it downloads the pinned CRDs and charts from the Go module proxy)`);
   }
-  if (JSON.stringify(installed) !== JSON.stringify(pin)) {
+  if (pinKey(installed) !== pinKey(pin)) {
     throw new SourcesMissing(`${dir} holds another pin of ${pin.module} than ops/kubernetes/pins.json; run npm run setup:tools to install ${pin.version}`);
   }
   return dir;

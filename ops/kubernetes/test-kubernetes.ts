@@ -74,6 +74,12 @@ export function countLine(counts: Record<string, number>): string {
     .join(", ");
 }
 
+/** What a refusal prints: where (configuration, stack, Terraform address, object), then the API server's own words. */
+export function refusalText(config: string, stack: string, o: Pick<KubeObject, "address" | "object">, message: string): string {
+  const ns = o.object.metadata?.namespace ? `${o.object.metadata.namespace}/` : "";
+  return `  REFUSED ${config}/${stack} ${o.address} (${o.object.kind} ${ns}${o.object.metadata?.name}):\n    ${message}`;
+}
+
 function synthesize(label: string, env: Record<string, string>): string {
   const outdir = path.join(SCRATCH, label, "cdktf.out");
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -139,7 +145,7 @@ async function main(): Promise<number> {
             const byKind = ((counts[config.label] ??= {})[stack] ??= {});
             byKind[o.object.kind] = (byKind[o.object.kind] ?? 0) + 1;
           } else {
-            console.log(`  REFUSED ${config.label}/${stack} ${o.address} (${o.object.kind} ${o.object.metadata?.namespace ? `${o.object.metadata.namespace}/` : ""}${o.object.metadata?.name}):\n    ${r.message}`);
+            console.log(refusalText(config.label, stack, o, r.message ?? ""));
           }
         };
         // CRDs and namespaces for real: what depends on them is checked against them.
