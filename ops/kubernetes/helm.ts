@@ -42,12 +42,15 @@ export function renderText(release: HelmRelease, values: readonly string[], opti
 export function renderObjects(release: HelmRelease, options: RenderOptions, namespaced: (apiVersion: string, kind: string) => boolean): Array<{ template: string; object: Record<string, any> }> {
   const text = renderText(release, release.values, options);
   const out: Array<{ template: string; object: Record<string, any> }> = [];
-  for (const doc of parseAllDocuments(text)) {
-    const object = doc.toJS() as Record<string, any> | null;
-    if (!object || typeof object !== "object") continue;
-    const source = /# Source: (.+)/.exec(String(doc.commentBefore ?? ""))?.[1] ?? /# Source: (.+)/.exec(text.slice(0, doc.range[0]).split("---").pop() ?? "")?.[1] ?? "?";
-    if (namespaced(object.apiVersion, object.kind) && !object.metadata?.namespace) object.metadata = { ...object.metadata, namespace: release.namespace };
-    out.push({ template: source.trim(), object });
+  // helm template writes "---" then "# Source: <chart>/templates/<file>" before each document.
+  for (const chunk of text.split(/^---\s*$/m)) {
+    const template = /^# Source: (.+)$/m.exec(chunk)?.[1]?.trim() ?? "(no source line)";
+    for (const doc of parseAllDocuments(chunk)) {
+      const object = doc.toJS() as Record<string, any> | null;
+      if (!object || typeof object !== "object") continue;
+      if (namespaced(object.apiVersion, object.kind) && !object.metadata?.namespace) object.metadata = { ...object.metadata, namespace: release.namespace };
+      out.push({ template, object });
+    }
   }
   return out;
 }

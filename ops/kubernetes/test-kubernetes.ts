@@ -93,8 +93,6 @@ function synthesize(label: string, env: Record<string, string>): string {
   return outdir;
 }
 
-const gvOf = (apiVersion: string) => apiVersion;
-
 async function main(): Promise<number> {
   const started = Date.now();
   const log = (line: string) => console.log(`[test:kubernetes ${String(Math.round((Date.now() - started) / 1000)).padStart(4)}s] ${line}`);
@@ -156,7 +154,7 @@ async function main(): Promise<number> {
         if (crds.length) resources = await discover(api);
         for (const o of objects.filter((o) => o.object.kind === "Namespace")) record(o, "created", await applyObject(api, resources, o.object, { dryRun: false }));
 
-        const namespaced = (apiVersion: string, kind: string) => resources.get(`${gvOf(apiVersion)}|${kind}`)?.namespaced ?? true;
+        const namespaced = (apiVersion: string, kind: string) => resources.get(`${apiVersion}|${kind}`)?.namespaced ?? true;
         for (const release of collected.releases) {
           if (!release.chartDir) continue;
           const options = { helm: tools.helm, kubeVersion: api.version, apiVersions: apiVersions(), workDir: path.join(SCRATCH, config.label, "helm", release.releaseName) };
