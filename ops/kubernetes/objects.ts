@@ -75,10 +75,10 @@ function chartCrds(): Record<string, { version: string; files: string[] } | { ve
 
 /** Why a chart cannot be rendered here (the charts with a pinned source are in sources.ts chartDirs). */
 export const NOT_ON_A_REGISTRY: Readonly<Record<string, string>> = {
-  "appmesh-controller": "on no registry here: eks-charts' Helm repository is unreachable and the controller's Go module is not on the proxy",
-  "aws-load-balancer-controller": "on no registry here: eks-charts' Helm repository is unreachable; the Go module proxy has only the controller's old v1 module, not chart 3.5.0",
-  "aws-gateway-controller-chart": "on no registry here: its OCI chart (public.ecr.aws) is unreachable and its Go module is not on the proxy",
-  vpa: "on no registry here: Fairwinds' Helm repository is unreachable and the charts repository is no Go module",
+  "appmesh-controller": "on no registry here: eks-charts' Helm repository is unreachable, eks-charts is no Go module (the proxy lists no version), and the controller's module is not on the proxy",
+  "aws-load-balancer-controller": "on no registry here: eks-charts' Helm repository is unreachable and eks-charts is no Go module (the proxy lists no version); the proxy has only the controller's old v1 module, not chart 3.5.0",
+  "aws-gateway-controller-chart": "on no registry here: its OCI chart (public.ecr.aws) is unreachable and its module is not on the proxy",
+  vpa: "on no registry here: Fairwinds' Helm repository is unreachable and the proxy does not serve their charts repository",
 };
 
 const readYamlDocs = (file: string) =>
