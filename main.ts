@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./config/load";
 import { buildPlatform } from "./stacks/app";
-import { planStandInsFromEnv, StandInError } from "./stacks/constructs/plan-stand-ins";
+import { planStandInsFromEnv, StandInError } from "./stacks/synth/plan-stand-ins";
 
 /**
  * Entry point for `cdktf synth` / `cdktf deploy`: validate the config once, build every

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../config/load";
 import { APPLY_RULES, isArmInstanceType, isReservedNodeLabel, KARPENTER_NAMESPACE, partitionOf, PLATFORM_NAMESPACES } from "../config/schema/apply-checks";
-import { KARPENTER_CONTROLLER } from "../stacks/constructs/karpenter-names";
-import { APPMESH_CONTROLLER } from "../stacks/mesh";
+import { KARPENTER_CONTROLLER } from "../facts/karpenter";
+import { APPMESH_CONTROLLER } from "../stacks/mesh/stack";
 import { synthPlatform, withDev } from "./support/synth";
 
 const ROOT = path.resolve(__dirname, "..");

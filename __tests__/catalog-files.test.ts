@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATALOGS } from "../apps";
+import { CATALOGS } from "../apps/catalog";
 import { loadConfig, parseConfig } from "../config/load";
-import { readStructuredFile } from "../config/source-file";
+import { readStructuredFile } from "../input/source-file";
 import { refusal } from "./support/config";
 import { withDev } from "./support/synth";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { decideAutoPlacements } from "../cost/platform";
-import { CATALOGS, type CatalogInput, resolveCatalog, resolvePlacement, type ServiceInput } from "../apps";
-import { catalogSchema } from "../apps/types";
+import { CATALOGS, type CatalogInput, resolveCatalog, resolvePlacement, type ServiceInput } from "../apps/catalog";
+import { catalogSchema } from "../apps/catalog/types";
 import { ConfigError, parseConfig } from "../config/load";
 import { platformConfigSchema } from "../config/schema";
 import { type CrossSections, generateFargateProfiles, resolveAcrossSections } from "../config/schema/cross-checks";

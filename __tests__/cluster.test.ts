@@ -5,7 +5,7 @@ import { z } from "zod";
 import { DEFAULT_ADDON_VERSIONS, FARGATE_LIMITS, type FargateProfile, validateFargateProfiles } from "../config/schema/cluster";
 import type { PlatformConfigInput } from "../config/schema";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
-import { principalSlug } from "../stacks/cluster";
+import { principalSlug } from "../stacks/cluster/stack";
 import { policyOf, scratchDir, synthPlatform, withDev } from "./support/synth";
 
 const PRIVATE_SUBNETS = "${data.terraform_remote_state.remote-state-network.outputs.private_subnet_ids}";

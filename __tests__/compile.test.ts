@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUILD_DIR, compile } from "../bin/compile.cjs";
+import { BUILD_DIR, compile } from "../input/compile.cjs";
 import { ConfigError, loadConfig } from "../config/load";
 import { withDev } from "./support/config";
 
@@ -20,7 +20,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe("ahead-of-time compilation (bin/compile.cjs) never runs stale code", () => {
+describe("ahead-of-time compilation (input/compile.cjs) never runs stale code", () => {
   const entry = path.join(dir, "entry.ts");
   const dep = path.join(dir, "dep.ts");
   fs.writeFileSync(entry, 'import { word } from "./dep";\nexport const value: string = `${word}!`;\n');

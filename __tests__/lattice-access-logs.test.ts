@@ -2,8 +2,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load";
 import { observabilityCost } from "../cost/observability";
-import { US_EAST_1 } from "../cost/prices/us-east-1";
-import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice";
+import { US_EAST_1 } from "../placement/prices/us-east-1";
+import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice/installer";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { synthPlatform, withDev } from "./support/synth";
 

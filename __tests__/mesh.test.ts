@@ -5,12 +5,12 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { CHARTS } from "../charts/versions";
+import { CHARTS } from "../facts/charts";
 import { parseConfig } from "../config/load";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import type { PlatformConfig } from "../config/schema";
 import { buildPlatform } from "../stacks/app";
-import { MESH_DISCONTINUATION_WARNING, resetMeshDiscontinuationWarning } from "../stacks/constructs/mesh-warning";
+import { MESH_DISCONTINUATION_WARNING, resetMeshDiscontinuationWarning } from "../stacks/mesh/appmesh/discontinued";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const CLUSTER = "data.terraform_remote_state.remote-state-cluster.outputs";

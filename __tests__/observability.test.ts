@@ -7,10 +7,10 @@ import { parseConfig } from "../config/load";
 import type { PlatformConfigInput } from "../config/schema";
 import { DEFAULT_CLOUDWATCH_ADDON_VERSION } from "../config/schema/observability";
 import { observabilityCost } from "../cost/observability";
-import { US_EAST_1 } from "../cost/prices/us-east-1";
-import { configMapSize, renderOutputConf } from "../stacks/observability/fluent-bit";
-import { CONTAINER_INSIGHTS_LOG_KINDS, FARGATE_LOGGING } from "../stacks/observability/names";
-import { XRAY_DAEMON_ACTIONS } from "../stacks/observability/tracing";
+import { US_EAST_1 } from "../placement/prices/us-east-1";
+import { configMapSize, renderOutputConf } from "../stacks/addons/fargate-logging/fluent-bit";
+import { CONTAINER_INSIGHTS_LOG_KINDS, FARGATE_LOGGING } from "../facts/observability";
+import { XRAY_DAEMON_ACTIONS } from "../stacks/mesh/tracing";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 
 const ROOT = path.resolve(__dirname, "..");

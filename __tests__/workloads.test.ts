@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
-import { TABLE_ACTIONS } from "../stacks/workloads";
+import { TABLE_ACTIONS } from "../stacks/workloads/stack";
 import { crdErrors, crdKinds } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 

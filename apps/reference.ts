@@ -1,4 +1,4 @@
-import type { CatalogInput } from "./types";
+import type { CatalogInput } from "./catalog/types";
 
 /**
  * The reference system (shared/seeds/000): a login (user) API, a registration API and a

@@ -1,4 +1,4 @@
-import type { CatalogInput } from "./types";
+import type { CatalogInput } from "./catalog/types";
 
 /**
  * Yelb, the App Mesh on EKS walkthrough (shared/seeds/003; aws-app-mesh-examples

@@ -6,7 +6,7 @@
  *   node bin/run.cjs scripts/bench-catalog.ts 500 /tmp/out
  */
 const path = require("node:path");
-const { compile, runMain } = require("./compile.cjs");
+const { compile, runMain } = require("../input/compile.cjs");
 
 const entry = process.argv[2];
 if (!entry) {

@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
-import { compile } from "../bin/compile.cjs";
+import { PROJECT_ROOT } from "../facts/paths";
+import { compile } from "../input/compile.cjs";
 import type { z } from "zod";
 import { type PlatformConfig, type PlatformConfigInput, platformConfigSchema } from "./schema";
-import { allowedKeysAt } from "./schema-keys";
-import { isStructuredFile, readStructuredFile, stripSchemaKey } from "./source-file";
+import { allowedKeysAt } from "../input/schema-keys";
+import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../input/source-file";
 
 /** A configuration the platform refuses. Its message is complete: print it and exit non-zero. */
 export class ConfigError extends Error {
@@ -21,7 +22,6 @@ export interface ConfigSource {
   readonly config: PlatformConfig;
 }
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 const ENVIRONMENTS = path.join(PROJECT_ROOT, "config", "environments");
 const EXTENSIONS = [".ts", ".json", ".yaml", ".yml"];
 

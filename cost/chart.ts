@@ -1,4 +1,4 @@
-import { formatFargateSize } from "./fargate-sizing";
+import { formatFargateSize } from "../placement/fargate-sizing";
 import { money } from "./format";
 import type { CostReport, LineKind } from "./model";
 import { crossover, type UtilizationPoint } from "./utilization";

@@ -3,13 +3,13 @@ import { renderScenarioChart, renderUtilizationChart } from "./chart";
 import { EXAMPLES, type ExampleName } from "./example";
 import { loadConfig } from "../config/load";
 import { formatObservabilityCost, observabilityCost } from "./observability";
-import { loadCostInput, resolveCostInput } from "./input";
+import { loadCostInput, resolveCostInput } from "../placement/input";
 import { compareKarpenter, formatKarpenterComparison } from "./karpenter";
 import { compareOrchestrators, comparisonAsReport, formatOrchestratorComparison } from "./ecs";
 import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform } from "./platform";
 import { buildCostReport } from "./model";
-import { loadPrices } from "./prices";
+import { loadPrices } from "../placement/prices";
 import { formatReport } from "./table";
 import { utilizationCurve } from "./utilization";
 

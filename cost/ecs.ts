@@ -1,11 +1,11 @@
-import type { ResolvedService } from "../apps";
+import type { ResolvedService } from "../apps/catalog";
 import type { EcsSettings } from "../config/schema/ecs";
 import { ecsLaunch } from "../config/schema/ecs-checks";
-import { ecsTaskDemand, tryEcsFargateSize } from "./ecs-sizing";
-import { fargateHourly, formatFargateSize } from "./fargate-sizing";
+import { ecsTaskDemand, tryEcsFargateSize } from "../placement/ecs-sizing";
+import { fargateHourly, formatFargateSize } from "../placement/fargate-sizing";
 import { money } from "./format";
 import type { CostReport, LineItem, ScenarioCost, ScenarioId } from "./model";
-import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "./prices";
+import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "../placement/prices";
 import { COLUMNS } from "./table";
 
 /**

@@ -1,4 +1,4 @@
-import type { CostInput } from "./types";
+import type { CostInput } from "../placement/types";
 
 /**
  * The reference system of the source document (seed 000, "Prueba de

@@ -14,13 +14,13 @@ export type {
   PlacementConstraints,
   PodDemand,
   Target,
-} from "./types";
+} from "../placement/types";
 export { REFERENCE_SYSTEM, SCALED_SYSTEM, EXAMPLES } from "./example";
-export { DEFAULT_DAEMONSETS, DEFAULT_ENVOY, loadCostInput, resolveCostInput, type ResolvedCostInput } from "./input";
-export { DEFAULT_PRICES, applyPriceOverride, instanceHourly, loadPrices, type PriceFigure, type PriceTable } from "./prices";
-export { fargateHourly, fargateSize, podDemand, tryFargateSize } from "./fargate-sizing";
-export { nodeCapacity, type NodeCapacity, type NodeShape } from "./node-capacity";
-export { firstFitDecreasing, type PodItem } from "./bin-packing";
+export { DEFAULT_DAEMONSETS, DEFAULT_ENVOY, loadCostInput, resolveCostInput, type ResolvedCostInput } from "../placement/input";
+export { DEFAULT_PRICES, applyPriceOverride, instanceHourly, loadPrices, type PriceFigure, type PriceTable } from "../placement/prices";
+export { fargateHourly, fargateSize, podDemand, tryFargateSize } from "../placement/fargate-sizing";
+export { nodeCapacity, type NodeCapacity, type NodeShape } from "../placement/node-capacity";
+export { firstFitDecreasing, type PodItem } from "../placement/bin-packing";
 export {
   evaluatePlacement,
   exhaustivePlacement,
@@ -29,10 +29,10 @@ export {
   type OptimizeOptions,
   type OptimizeResult,
   type PlacementProblem,
-} from "./optimizer";
+} from "../placement/optimizer";
 export { buildCostReport, decidePlacement, SCENARIOS, type CostReport, type ScenarioCost, type ScenarioId } from "./model";
 export { formatReport } from "./table";
 export { renderScenarioChart, renderUtilizationChart } from "./chart";
 export { utilizationCurve } from "./utilization";
-export { CostValidationError } from "./validation";
+export { CostValidationError } from "../placement/validation";
 export { runCli } from "./command";

@@ -1,12 +1,12 @@
 import { DEFAULT_CATEGORIES, KNOWN_INSTANCE_FAMILIES, type KarpenterSettings, type NodePoolSettings } from "../config/schema/autoscaling";
 import { COMPUTE_LABEL } from "../config/schema/cluster";
 import { poolSatisfies } from "../config/schema/node-pool-scheduling";
-import { KARPENTER_CONTROLLER_REQUESTS } from "../stacks/constructs/karpenter-names";
-import { ffdOrder, firstFitDecreasing, type PodItem } from "./bin-packing";
+import { KARPENTER_CONTROLLER_REQUESTS } from "../facts/karpenter";
+import { ffdOrder, firstFitDecreasing, type PodItem } from "../placement/bin-packing";
 import { money } from "./format";
 import type { CostReport, ScenarioCost, ScenarioId } from "./model";
-import { nodeCapacity, type NodeShape } from "./node-capacity";
-import { gbMonthToHourly, instanceHourly, type PriceTable } from "./prices";
+import { nodeCapacity, type NodeShape } from "../placement/node-capacity";
+import { gbMonthToHourly, instanceHourly, type PriceTable } from "../placement/prices";
 
 /**
  * What Karpenter would cost next to the fixed node group, for the same EC2 pods.

@@ -1,12 +1,12 @@
-import type { ResolvedService } from "../apps";
+import type { ResolvedService } from "../apps/catalog";
 import { carriedByLattice, signedDependencies } from "../config/schema/lattice";
 import { money } from "./format";
-import { resolveCostInput } from "./input";
+import { resolveCostInput } from "../placement/input";
 import { buildCostReport, type CostModelOptions, type ScenarioCost } from "./model";
-import type { PriceTable } from "./prices";
+import type { PriceTable } from "../placement/prices";
 import { MESH_PRICES_US_EAST_1, type MeshPriceTable } from "./prices/vpc-lattice-us-east-1";
 import { formatRow } from "./table";
-import type { ContainerRequest, CostInput } from "./types";
+import type { ContainerRequest, CostInput } from "../placement/types";
 
 /** The mesh settings the cost model reads. */
 export interface MeshCostSource {

@@ -1,7 +1,7 @@
-import { fitsNode, type PodItem } from "./bin-packing";
-import { fargateHourly, podDemand, tryFargateSize } from "./fargate-sizing";
-import { EC2_ONLY, type ResolvedCostInput, type ResolvedService } from "./input";
-import { nodeCapacity, type NodeCapacity } from "./node-capacity";
+import { fitsNode, type PodItem } from "../placement/bin-packing";
+import { fargateHourly, podDemand, tryFargateSize } from "../placement/fargate-sizing";
+import { EC2_ONLY, type ResolvedCostInput, type ResolvedService } from "../placement/input";
+import { nodeCapacity, type NodeCapacity } from "../placement/node-capacity";
 import {
   evaluatePlacement,
   optimizePlacement,
@@ -9,9 +9,9 @@ import {
   type OptimizeResult,
   type PlacementItem,
   type PlacementProblem,
-} from "./optimizer";
-import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "./prices";
-import type { FargateSize, PodDemand, Target } from "./types";
+} from "../placement/optimizer";
+import { findInstance, gbMonthToHourly, instanceHourly, type PriceFigure, type PriceTable } from "../placement/prices";
+import type { FargateSize, PodDemand, Target } from "../placement/types";
 import { money, round } from "./format";
 
 /**

@@ -1,7 +1,7 @@
 import type { PlatformConfig } from "../config/schema";
-import { serviceAlarmSpecs } from "../stacks/observability/alarm-specs";
-import { Naming } from "../stacks/naming";
-import type { PriceFigure, PriceTable } from "./prices";
+import { serviceAlarmSpecs } from "../facts/alarms";
+import { Naming } from "../facts/naming";
+import type { PriceFigure, PriceTable } from "../placement/prices";
 
 /**
  * What `observability` adds to the bill, part by part, for the configured platform: each

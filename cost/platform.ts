@@ -1,11 +1,11 @@
-import type { ResolvedCatalog, ResolvedService } from "../apps";
+import type { ResolvedCatalog, ResolvedService } from "../apps/catalog";
 import type { NodeGroupSettings } from "../config/schema/cluster";
-import type { CostInput, CostService, Target } from "./types";
-import { resolveCostInput } from "./input";
+import type { CostInput, CostService, Target } from "../placement/types";
+import { resolveCostInput } from "../placement/input";
 import { type MeshCostSource, withMesh } from "./mesh";
 import { decidePlacement } from "./model";
-import { DEFAULT_PRICES } from "./prices";
-import type { PriceTable } from "./prices";
+import { DEFAULT_PRICES } from "../placement/prices";
+import type { PriceTable } from "../placement/prices";
 
 /** The parts of the resolved platform config the cost model reads. */
 export interface PlatformCostSource {

@@ -1,4 +1,4 @@
-import { formatFargateSize } from "./fargate-sizing";
+import { formatFargateSize } from "../placement/fargate-sizing";
 import { money, round } from "./format";
 import type { CostReport, LineItem, ScenarioCost } from "./model";
 

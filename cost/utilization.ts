@@ -1,6 +1,6 @@
-import { fargateHourly, fargateSize } from "./fargate-sizing";
-import { findInstance, instanceHourly, type PriceTable } from "./prices";
-import type { Architecture, FargateSize } from "./types";
+import { fargateHourly, fargateSize } from "../placement/fargate-sizing";
+import { findInstance, instanceHourly, type PriceTable } from "../placement/prices";
+import type { Architecture, FargateSize } from "../placement/types";
 
 /**
  * The source document's first chart: one workload of 2 vCPU / 4 GB either on

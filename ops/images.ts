@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { ResolvedService } from "../apps";
+import type { ResolvedService } from "../apps/catalog";
 import { loadConfig, type PlatformConfig } from "../config/load";
 import { ec2Scheduling } from "../config/schema/cross-checks";
 import { serviceOutputs } from "../stacks/contracts/workloads";

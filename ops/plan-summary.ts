@@ -10,7 +10,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { STAND_IN_MARK } from "../stacks/constructs/plan-stand-ins";
+import { STAND_IN_MARK } from "../stacks/synth/plan-stand-ins";
 
 /** Hidden marker the workflow uses to find and update its one comment (tfcmt #199). */
 export const COMMENT_MARKER = "<!-- eks-mesh-platform-plan -->";

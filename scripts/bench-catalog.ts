@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { CATALOGS } from "../apps";
+import { CATALOGS } from "../apps/catalog";
 import { parseConfig } from "../config/load";
 import dev from "../config/environments/dev";
 import { buildPlatform } from "../stacks/app";
@@ -9,7 +9,7 @@ import { buildPlatform } from "../stacks/app";
 /**
  * One catalog-size measurement (scripts/bench.ts runs it in a child process per size):
  * every stack for a generated catalog of n services. It is compiled and run the way
- * the app command runs main.ts (bin/compile.cjs: one bundle, code cache, no TypeScript
+ * the app command runs main.ts (input/compile.cjs: one bundle, code cache, no TypeScript
  * loader), and builds and synthesizes through the same buildPlatform; only the catalog
  * is generated. Prints one JSON line.
  *

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { z } from "zod";
-import { catalogSchema } from "../apps/types";
+import { catalogSchema } from "../apps/catalog/types";
 import { platformConfigSchema } from "../config/schema";
 
 const ROOT = path.resolve(__dirname, "..");

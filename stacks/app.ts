@@ -1,15 +1,15 @@
 import type { App } from "cdktf";
 import type { PlatformConfig } from "../config/schema";
-import { BootstrapStack } from "./bootstrap";
-import type { PlanStandIns } from "./constructs/plan-stand-ins";
-import { ClusterStack } from "./cluster";
-import { EcsClusterStack } from "./ecs/cluster";
-import { EcsServicesStack } from "./ecs/services";
-import { MeshStack } from "./mesh";
-import { Naming } from "./naming";
-import { NetworkStack } from "./network";
+import { BootstrapStack } from "./bootstrap/stack";
+import type { PlanStandIns } from "./synth/plan-stand-ins";
+import { ClusterStack } from "./cluster/stack";
+import { EcsClusterStack } from "./ecs-cluster/stack";
+import { EcsServicesStack } from "./ecs-services/stack";
+import { MeshStack } from "./mesh/stack";
+import { Naming } from "../facts/naming";
+import { NetworkStack } from "./network/stack";
 import { ObservabilityStack } from "./observability/stack";
-import { WorkloadsStack } from "./workloads";
+import { WorkloadsStack } from "./workloads/stack";
 
 /** The stacks of one platform, in deploy order. */
 export interface PlatformStacks {

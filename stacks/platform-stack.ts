@@ -3,10 +3,10 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { PlatformConfig } from "../config/schema";
 import { type Contract, type ContractValues, readOutputs } from "./contracts";
-import { qualifyProviderSource } from "./constructs/provider-source";
-import { NO_STAND_INS, type PlanStandIns, standInDefaults } from "./constructs/plan-stand-ins";
+import { qualifyProviderSource } from "./synth/provider-source";
+import { NO_STAND_INS, type PlanStandIns, standInDefaults } from "./synth/plan-stand-ins";
 import { configureBackend, remoteState } from "./constructs/state-backend";
-import { Naming, type StackName } from "./naming";
+import { Naming, type StackName } from "../facts/naming";
 
 export interface PlatformStackProps {
   /** The validated, resolved configuration. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { countNodesSorted, ffdOrder, firstFitDecreasing, type PodItem } from "../../cost/bin-packing";
-import { eniMaxPods, kubeReservedCpuMillicores, kubeReservedMemoryMiB, nodeCapacity } from "../../cost/node-capacity";
-import { DEFAULT_PRICES, findInstance } from "../../cost/prices";
+import { countNodesSorted, ffdOrder, firstFitDecreasing, type PodItem } from "../../placement/bin-packing";
+import { eniMaxPods, kubeReservedCpuMillicores, kubeReservedMemoryMiB, nodeCapacity } from "../../placement/node-capacity";
+import { DEFAULT_PRICES, findInstance } from "../../placement/prices";
 import { mulberry32 } from "./support/random";
 
 const pods = (list: readonly (readonly [number, number])[]): PodItem[] =>

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { escapeXml, niceStep, renderScenarioChart, renderUtilizationChart } from "../../cost/chart";
 import { REFERENCE_SYSTEM, SCALED_SYSTEM } from "../../cost/example";
-import { resolveCostInput } from "../../cost/input";
+import { resolveCostInput } from "../../placement/input";
 import { buildCostReport } from "../../cost/model";
-import { DEFAULT_PRICES as P } from "../../cost/prices";
+import { DEFAULT_PRICES as P } from "../../placement/prices";
 import { crossover, utilizationCurve } from "../../cost/utilization";
 
 /** Every opened element is closed (or self-closed), in order. */

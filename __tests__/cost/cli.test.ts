@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "../../cost/command";
-import { DEFAULT_PRICES as P } from "../../cost/prices";
+import { DEFAULT_PRICES as P } from "../../placement/prices";
 
 function run(argv: string[]) {
   const out: string[] = [];

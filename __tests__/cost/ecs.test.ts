@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load";
 import { runCli, type CliIo } from "../../cost/command";
 import { compareOrchestrators, FARGATE_SPOT_DISCOUNT, formatOrchestratorComparison, spotShare } from "../../cost/ecs";
-import { resolveCostInput } from "../../cost/input";
+import { resolveCostInput } from "../../placement/input";
 import { buildCostReport } from "../../cost/model";
 import { costInputFromPlatform } from "../../cost/platform";
-import { DEFAULT_PRICES as P } from "../../cost/prices";
+import { DEFAULT_PRICES as P } from "../../placement/prices";
 import { withDev } from "../support/synth";
 
 const rates = P.fargate.x86_64;

@@ -7,8 +7,8 @@ import {
   formatFargateSize,
   podDemand,
   tryFargateSize,
-} from "../../cost/fargate-sizing";
-import { DEFAULT_PRICES } from "../../cost/prices";
+} from "../../placement/fargate-sizing";
+import { DEFAULT_PRICES } from "../../placement/prices";
 
 // Rules and examples: "Understand Fargate Pod configuration details",
 // https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REFERENCE_SYSTEM } from "../../cost/example";
-import { DEFAULT_DAEMONSETS, DEFAULT_ENVOY, loadCostInput, resolveCostInput } from "../../cost/input";
-import type { CostInput, CostService } from "../../cost/types";
+import { DEFAULT_DAEMONSETS, DEFAULT_ENVOY, loadCostInput, resolveCostInput } from "../../placement/input";
+import type { CostInput, CostService } from "../../placement/types";
 
 const svc = (over: Partial<CostService> = {}): CostService => ({
   name: "a",

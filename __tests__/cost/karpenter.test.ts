@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/load";
 import { runCli, type CliIo } from "../../cost/command";
-import { resolveCostInput } from "../../cost/input";
+import { resolveCostInput } from "../../placement/input";
 import { compareKarpenter, compareScenario, poolInstanceTypes } from "../../cost/karpenter";
 import { buildCostReport } from "../../cost/model";
-import { DEFAULT_PRICES as P } from "../../cost/prices";
-import type { CostInput } from "../../cost/types";
+import { DEFAULT_PRICES as P } from "../../placement/prices";
+import type { CostInput } from "../../placement/types";
 
 const karpenter = (pool: Record<string, unknown> = {}) => parseConfig({ edge: { insecurePlainHttpForThrowawayEnvironment: true }, cluster: { karpenter: { nodePools: { default: pool } } } } as never).cluster.karpenter;
 

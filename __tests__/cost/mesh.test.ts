@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../cost/command";
 import { compareMeshes, SIGNING_PROXY_REQUEST, signingProxiesPerPod, withMesh } from "../../cost/mesh";
 import { costInputFromPlatform } from "../../cost/platform";
-import { DEFAULT_PRICES } from "../../cost/prices";
+import { DEFAULT_PRICES } from "../../placement/prices";
 import { MESH_PRICES_US_EAST_1 } from "../../cost/prices/vpc-lattice-us-east-1";
 import { parseConfig } from "../../config/load";
-import { signingProxyContainer } from "../../stacks/routing/vpc-lattice";
+import { signingProxyContainer } from "../../stacks/mesh/vpc-lattice/routing";
 import { withDev } from "../support/synth";
 
 const reference = parseConfig(withDev(), "dev");

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { REFERENCE_SYSTEM, SCALED_SYSTEM } from "../../cost/example";
-import { resolveCostInput } from "../../cost/input";
+import { resolveCostInput } from "../../placement/input";
 import { buildCostReport, decidePlacement, type ScenarioCost, type ScenarioId } from "../../cost/model";
-import { DEFAULT_PRICES as P } from "../../cost/prices";
-import type { CostInput } from "../../cost/types";
+import { DEFAULT_PRICES as P } from "../../placement/prices";
+import type { CostInput } from "../../placement/types";
 
 const report = (input: CostInput) => buildCostReport(resolveCostInput(input), P);
 const scenario = (scenarios: readonly ScenarioCost[], id: ScenarioId) => scenarios.find((s) => s.id === id)!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PodItem } from "../../cost/bin-packing";
-import { fargateHourly, fargateSize } from "../../cost/fargate-sizing";
+import type { PodItem } from "../../placement/bin-packing";
+import { fargateHourly, fargateSize } from "../../placement/fargate-sizing";
 import {
   evaluatePlacement,
   exhaustivePlacement,
@@ -8,8 +8,8 @@ import {
   placementLowerBound,
   type PlacementItem,
   type PlacementProblem,
-} from "../../cost/optimizer";
-import { DEFAULT_PRICES } from "../../cost/prices";
+} from "../../placement/optimizer";
+import { DEFAULT_PRICES } from "../../placement/prices";
 import { intBetween, mulberry32 } from "./support/random";
 
 const rates = DEFAULT_PRICES.fargate.x86_64;

@@ -3,10 +3,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderScenarioChart } from "../../cost/chart";
 import { runCli } from "../../cost/command";
-import { resolveCostInput } from "../../cost/input";
+import { resolveCostInput } from "../../placement/input";
 import { buildCostReport } from "../../cost/model";
 import { costInputFromPlatform } from "../../cost/platform";
-import { DEFAULT_PRICES } from "../../cost/prices";
+import { DEFAULT_PRICES } from "../../placement/prices";
 import { parseConfig } from "../../config/load";
 import { withDev } from "../support/config";
 

@@ -9,8 +9,8 @@ import {
   instanceHourly,
   loadPrices,
   priceTableSchema,
-} from "../../cost/prices";
-import { CostValidationError } from "../../cost/validation";
+} from "../../placement/prices";
+import { CostValidationError } from "../../placement/validation";
 
 let dir: string;
 const write = (name: string, content: unknown): string => {

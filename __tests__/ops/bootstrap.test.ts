@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { formatFindings, scanStacks } from "../../scripts/security-scan";
-import { BOOTSTRAP_STATE_PATH, BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap";
+import { BOOTSTRAP_STATE_PATH, BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap/stack";
 
 const PROPS: BootstrapStackProps = {
   region: "eu-west-1",

@@ -6,7 +6,7 @@ import { main, parseArgs } from "../../ops/plan-comment";
 import { COMMENT_MARKER } from "../../ops/plan-summary";
 import { extractSynthWarnings } from "../../ops/synth-warnings";
 import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
-import { MESH_DISCONTINUATION_WARNING } from "../../stacks/constructs/mesh-warning";
+import { MESH_DISCONTINUATION_WARNING } from "../../stacks/mesh/appmesh/discontinued";
 import { FIXTURES } from "./support/plans";
 
 function run(argv: string[]): { status: number; out: string; err: string } {

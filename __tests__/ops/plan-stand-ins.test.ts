@@ -13,7 +13,7 @@ import { detectStandIns, renderComment, summarizePlan } from "../../ops/plan-sum
 import { waitsFor } from "../../ops/plan-readiness";
 import { buildPlatform } from "../../stacks/app";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS, NETWORK_OUTPUTS } from "../../stacks/contracts";
-import { EMPTY_STATE_FILE, type PlanStandIns, planStandInsFromEnv } from "../../stacks/constructs/plan-stand-ins";
+import { EMPTY_STATE_FILE, type PlanStandIns, planStandInsFromEnv } from "../../stacks/synth/plan-stand-ins";
 import { withDev } from "../support/synth";
 import { loadFixture } from "./support/plans";
 

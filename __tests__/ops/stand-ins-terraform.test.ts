@@ -14,7 +14,7 @@ import { parseConfig } from "../../config/load";
 import { summarizePlan } from "../../ops/plan-summary";
 import { buildPlatform } from "../../stacks/app";
 import { CLUSTER_OUTPUTS, MESH_OUTPUTS } from "../../stacks/contracts";
-import { EMPTY_STATE_FILE } from "../../stacks/constructs/plan-stand-ins";
+import { EMPTY_STATE_FILE } from "../../stacks/synth/plan-stand-ins";
 import { withDev } from "../support/synth";
 
 const ROOT = path.resolve(__dirname, "..", "..");

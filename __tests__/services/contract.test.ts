@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONTRACTS, PORT_ENV, requiredEnv, SERVICE_NAMES, type ServiceContract } from "../../apps/services/contract";
 import { STARTERS } from "../../apps/services/local/system";
-import type { ResolvedService } from "../../apps";
-import { TABLE_ACTIONS } from "../../stacks/workloads";
+import type { ResolvedService } from "../../apps/catalog";
+import { TABLE_ACTIONS } from "../../stacks/workloads/stack";
 import { accessProblems, neededAccess } from "../support/service-contract";
 import { type Synthesized, synthPlatform, withDev } from "../support/synth";
 

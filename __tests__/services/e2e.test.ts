@@ -6,7 +6,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceCatalog } from "../../apps/reference";
 import { startLocalSystem, type LocalSystem } from "../../apps/services/local/system";
-import { catalogSchema } from "../../apps/types";
+import { catalogSchema } from "../../apps/catalog/types";
 import { bearer, call } from "../support/services";
 
 /** Debian's chromium, installed by `npm run setup:tools` (scripts/setup-tools.sh). */

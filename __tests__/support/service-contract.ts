@@ -1,6 +1,6 @@
 import type { DynamoOp, ServiceContract } from "../../apps/services/contract";
-import type { TableAccess } from "../../apps/types";
-import { TABLE_ACTIONS } from "../../stacks/workloads";
+import type { TableAccess } from "../../apps/catalog/types";
+import { TABLE_ACTIONS } from "../../stacks/workloads/stack";
 
 const READS: ReadonlySet<DynamoOp> = new Set(["GetItem", "Query", "Scan"]);
 

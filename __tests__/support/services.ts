@@ -3,11 +3,11 @@ import dynalite from "dynalite";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { referenceCatalog } from "../../apps/reference";
-import { tableEnvVar } from "../../apps/service-env";
+import { tableEnvVar } from "../../apps/catalog/service-env";
 import { CONTRACTS, type ServiceName } from "../../apps/services/contract";
 import type { RunningService } from "../../apps/services/kit/service";
 import { createTableInput, STARTERS } from "../../apps/services/local/system";
-import { catalogSchema } from "../../apps/types";
+import { catalogSchema } from "../../apps/catalog/types";
 
 /** A dynalite server with the reference catalog's tables, for one test file. */
 export interface TestDb {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { ResolvedService } from "../../apps";
-import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
+import type { ResolvedService } from "../../apps/catalog";
+import { SIGV4_PROXY_IMAGE } from "../../facts/charts";
 import { type Cidr, contains, overlaps, parseCidr } from "../cidr";
 import { signedDependencies } from "./lattice";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHARTS } from "../../charts/versions";
+import { CHARTS } from "../../facts/charts";
 import { intInRange } from "./common";
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { decideAutoPlacements } from "../../cost/platform";
-import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps";
+import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
 import { COMPUTE_LABEL, FARGATE_LIMITS, type FargateProfile, NODE_GROUP_LABEL, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
 import type { KarpenterSettings } from "./autoscaling";
 import { nodePoolsOffered, satisfyingNodePools } from "./node-pool-scheduling";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps";
-import { ecsTaskDemand, tryEcsFargateSize } from "../../cost/ecs-sizing";
+import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
+import { ecsTaskDemand, tryEcsFargateSize } from "../../placement/ecs-sizing";
 import type { EcsSettings } from "./ecs";
 
 /**

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import type { ResolvedCatalog, ResolvedService } from "../../apps";
+import type { ResolvedCatalog, ResolvedService } from "../../apps/catalog";
 
 /**
  * What Amazon VPC Lattice can carry of the catalog, decided once here so the mesh stack

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHARTS } from "../../charts/versions";
+import { CHARTS } from "../../facts/charts";
 import { dnsLabel, intInRange } from "./common";
 import { type MeshTlsSettings, meshTlsSchema } from "./mesh-tls";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CATALOG_FILE_PATTERN, CATALOG_NAMES, type CatalogName, type CatalogOrigin, catalogLocation, loadCatalog, resolveCatalog, type ResolvedCatalog } from "../../apps";
+import { CATALOG_FILE_PATTERN, CATALOG_NAMES, type CatalogName, type CatalogOrigin, catalogLocation, loadCatalog, resolveCatalog, type ResolvedCatalog } from "../../apps/catalog";
 import { intInRange } from "./common";
 
 const notACatalog = (i: { input: unknown }) =>

@@ -1,4 +1,4 @@
-import type { PriceFigure } from "../prices";
+import type { PriceFigure } from "../../placement/prices";
 
 /**
  * Mesh prices, US East (N. Virginia), USD: Amazon VPC Lattice's three dimensions, and AWS

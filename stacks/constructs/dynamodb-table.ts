@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import type { Table } from "../../apps";
+import type { Table } from "../../apps/catalog";
 
 export interface WorkloadTableProps {
   /** AWS table name (`<prefix>-<name>`). */

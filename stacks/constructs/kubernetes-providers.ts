@@ -2,7 +2,7 @@ import { Fn, type TerraformStack } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ClusterOutputs } from "../contracts";
-import { qualifyProviderSource } from "./provider-source";
+import { qualifyProviderSource } from "../synth/provider-source";
 
 export interface KubernetesProvidersProps {
   /** The cluster stack's outputs, read from its state. */

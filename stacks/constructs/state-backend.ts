@@ -1,7 +1,7 @@
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, type TerraformRemoteState, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { StateSettings } from "../../config/schema";
-import { EMPTY_STATE_FILE } from "./plan-stand-ins";
+import { EMPTY_STATE_FILE } from "../synth/plan-stand-ins";
 
 /**
  * Terraform runs each stack inside `cdktf.out/stacks/<stack>/`, three levels below the

@@ -1,5 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { TableAccess } from "../../apps";
+import type { TableAccess } from "../../apps/catalog";
 
 /** DynamoDB actions per access level: item and query APIs only, never table administration. */
 export const TABLE_ACTIONS: Record<TableAccess, string[]> = {

@@ -2,8 +2,8 @@ import type { Construct } from "constructs";
 import type { PlatformConfig } from "../../config/schema";
 import type { ClusterOutputs, NetworkOutputs } from "../contracts";
 import type { AwsContext } from "../constructs/aws-context";
-import type { HelmAddon } from "../constructs/helm-addon";
-import type { Naming } from "../naming";
+import type { HelmAddon } from "../addons/helm-addon";
+import type { Naming } from "../../facts/naming";
 
 /**
  * What installing a mesh implementation yields, for the outputs the workloads read. A

@@ -1,4 +1,4 @@
-import type { AlarmSpec } from "./alarm-specs";
+import type { AlarmSpec } from "../../facts/alarms";
 
 /**
  * The environment's CloudWatch dashboard body: per service a title row, then one graph per

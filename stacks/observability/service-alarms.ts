@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { Naming } from "../naming";
-import { type AlarmSpec, serviceAlarmSpecs, type ServiceSignals } from "./alarm-specs";
+import type { Naming } from "../../facts/naming";
+import { type AlarmSpec, serviceAlarmSpecs, type ServiceSignals } from "../../facts/alarms";
 
 export interface ServiceAlarmsProps extends ServiceSignals {
   readonly naming: Naming;

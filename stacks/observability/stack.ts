@@ -11,9 +11,9 @@ import { AwsContext } from "../constructs/aws-context";
 import { PlatformKmsKey } from "../constructs/kms-key";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { dashboardBody } from "./dashboard";
-import { fargateLogGroup, fargateNamespaces, publicIngressGroup, targetGroupResourceTag } from "./names";
+import { fargateLogGroup, fargateNamespaces, publicIngressGroup, targetGroupResourceTag } from "../../facts/observability";
 import { scrapeConfiguration } from "./scrape-config";
-import { type AlarmSpec, serviceAlarmSpecs } from "./alarm-specs";
+import { type AlarmSpec, serviceAlarmSpecs } from "../../facts/alarms";
 import { ServiceAlarms } from "./service-alarms";
 
 /** Tags the AWS Load Balancer Controller puts on what it creates (its documented tagging). */

@@ -2,8 +2,8 @@ import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeyS
 import dynalite from "dynalite";
 import type { AddressInfo } from "node:net";
 import { referenceCatalog } from "../../reference";
-import { tableEnvVar } from "../../service-env";
-import { catalogSchema, type Catalog, type Table } from "../../types";
+import { tableEnvVar } from "../../catalog/service-env";
+import { catalogSchema, type Catalog, type Table } from "../../catalog/types";
 import type { LogSink } from "../kit/log";
 import type { RunningService, StartOptions } from "../kit/service";
 import { start as startChat } from "../service-chat/src/app";

@@ -1,5 +1,5 @@
 import { INSECURE_OPT_OUT } from "../../../config/schema/edge";
-import { forgetPrinted, printOnce } from "../synth-warnings";
+import { forgetPrinted, printOnce } from "../../synth/warnings";
 
 /**
  * The warning every synth prints while the public edge is plain HTTP by choice. It goes to

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { TerraformStack } from "cdktf";
 import type { EdgeSettings } from "../../../config/schema/edge";
 import { EDGE_OUTPUTS, publishOutputs } from "../../contracts";
-import type { Naming } from "../../naming";
+import type { Naming } from "../../../facts/naming";
 import type { AwsContext } from "../aws-context";
 import { EdgeAliasRecord } from "./alias-record";
 import { EdgeCertificate } from "./edge-certificate";

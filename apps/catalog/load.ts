@@ -1,0 +1,111 @@
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../facts/paths";
+import { compile } from "../../input/compile.cjs";
+import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../../input/source-file";
+import { referenceCatalog } from "../reference";
+import type { CatalogInput } from "./types";
+import { formatCatalogPath } from "./validate";
+import { yelbCatalog } from "../yelb";
+
+/** The catalogs shipped with the platform, selected by name in `workloads.catalog`. */
+export const CATALOGS = {
+  reference: referenceCatalog,
+  yelb: yelbCatalog,
+} as const satisfies Record<string, CatalogInput>;
+
+export type CatalogName = keyof typeof CATALOGS;
+export const CATALOG_NAMES = Object.keys(CATALOGS) as CatalogName[];
+
+/** Where each shipped catalog is written, for messages. */
+export const CATALOG_FILES: Record<CatalogName, string> = { reference: "apps/reference.ts", yelb: "apps/yelb.ts" };
+
+/** File types `workloads.catalog` may name instead of a shipped catalog. */
+export const CATALOG_FILE_EXTENSIONS = [".yaml", ".yml", ".json", ".ts"] as const;
+export const CATALOG_FILE_PATTERN = /\.(ya?ml|json|ts)$/;
+
+
+/**
+ * Where a catalog came from, as plain data (it travels inside the resolved config): the
+ * label messages start with, and the line of each service entry when the file is YAML or JSON.
+ */
+export interface CatalogOrigin {
+  /** `catalog "reference" (apps/reference.ts)` or `catalog teams/shop.yaml`. */
+  readonly label: string;
+  /** The file, project-relative when inside the project. */
+  readonly file: string;
+  /** 1-based line of each service's entry, by service name (YAML and JSON files only). */
+  readonly serviceLines: Readonly<Record<string, number>>;
+}
+
+export interface LoadedCatalog {
+  readonly input: unknown;
+  readonly origin: CatalogOrigin;
+  /** The line of a field (path relative to the catalog), when the format keeps positions. */
+  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+export function isCatalogName(ref: string): ref is CatalogName {
+  return (CATALOG_NAMES as string[]).includes(ref);
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(PROJECT_ROOT, file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? path.basename(file) : rel.split(path.sep).join("/");
+}
+
+/**
+ * Loads `workloads.catalog`: a shipped catalog by name, or a .yaml/.yml/.json file, or a .ts
+ * file whose default export (or `catalog` export) is the catalog. Returns a message (without
+ * the field name) when the file cannot be read; the catalog's own content is checked later
+ * by resolveCatalog, like a shipped one.
+ */
+export function loadCatalog(ref: string): LoadedCatalog | { error: string } {
+  if (isCatalogName(ref)) {
+    return { input: CATALOGS[ref], origin: { label: `catalog "${ref}" (${CATALOG_FILES[ref]})`, file: CATALOG_FILES[ref], serviceLines: {} }, lineOf: () => undefined };
+  }
+  const file = path.resolve(PROJECT_ROOT, ref);
+  const shown = displayPath(file);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    return { error: `the catalog file ${ref} does not exist (relative paths start at the project root); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: ${CATALOG_NAMES.join(", ")}` };
+  }
+  const label = `catalog ${shown}`;
+  if (isStructuredFile(file)) {
+    const read = readStructuredFile(file);
+    if (!read.ok) return { error: `${label} ${read.reason}` };
+    const services = (read.file.data as { services?: unknown })?.services;
+    const serviceLines: Record<string, number> = {};
+    if (Array.isArray(services)) {
+      for (const s of services) {
+        const name = (s as { name?: unknown })?.name;
+        const line = typeof name === "string" ? read.file.lineOf(["services", name]) : undefined;
+        if (typeof name === "string" && line !== undefined && !(name in serviceLines)) serviceLines[name] = line;
+      }
+    }
+    return { input: read.file.data, origin: { label, file: shown, serviceLines }, lineOf: (p) => read.file.lineOf(p) };
+  }
+  let mod: { default?: unknown; catalog?: unknown };
+  try {
+    // Compiled ahead of time like environment files (input/compile.cjs), rebuilt when it or anything it imports changes.
+    const compiled = compile(file);
+    mod = createRequire(compiled)(compiled) as typeof mod;
+  } catch (e) {
+    const lines = (e as Error).message.split("\n");
+    return { error: `${label} could not be loaded: ${lines[0].endsWith("does not compile:") ? lines.slice(1).join("; ") : lines[0]}` };
+  }
+  const input = mod.default ?? mod.catalog;
+  if (input === undefined) return { error: `${label} exports no catalog; export it as the default export (export default defineCatalog({...})) or as \`catalog\`` };
+  return { input: stripSchemaKey(input), origin: { label, file: shown, serviceLines: {} }, lineOf: () => undefined };
+}
+
+/**
+ * Where a catalog message points: `catalog teams/shop.yaml:12 services.api.port` (with the
+ * line when known), `catalog "reference" (apps/reference.ts) services.api.port` otherwise.
+ */
+export function catalogLocation(origin: CatalogOrigin, fieldPath: readonly (string | number)[], line?: number): string {
+  const at = line ?? (fieldPath[0] === "services" && typeof fieldPath[1] === "string" ? origin.serviceLines[fieldPath[1]] : undefined);
+  const head = at !== undefined ? `catalog ${origin.file}:${at}` : origin.label;
+  const field = formatCatalogPath(fieldPath);
+  return field ? `${head} ${field}` : head;
+}

@@ -1,0 +1,45 @@
+"use strict";
+/**
+ * Stands in for cdktf's lib/tokens/private/stack-trace.js in the app bundle (see
+ * input/compile.cjs). cdktf records a full stack trace for every token it creates (tens of
+ * thousands per synth) and formats it at once, though it only ever reads one to explain
+ * an error. Formatting was the largest single cost of synthesizing a big catalog (about
+ * 40% of 500 services). Here the trace is captured the same way, with the same depth, and
+ * formatted the first time anything reads it, into the same lines.
+ */
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.captureStackTrace = captureStackTrace;
+
+function captureStackTrace(below) {
+  below = below || captureStackTrace;
+  const holder = { stack: "" };
+  const previousLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;
+    Error.captureStackTrace(holder, below);
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+  }
+  let lines;
+  const read = () => {
+    if (!lines) {
+      lines = holder.stack ? holder.stack.split("\n").slice(1).map((s) => s.replace(/^\s*at\s+/, "")) : [];
+    }
+    return lines;
+  };
+  // An array to every reader (length, join, indexing, iteration, Array.isArray), filled on first use.
+  return new Proxy([], {
+    get: (_target, key) => {
+      const value = Reflect.get(read(), key);
+      return typeof value === "function" ? value.bind(read()) : value;
+    },
+    has: (_target, key) => Reflect.has(read(), key),
+    ownKeys: () => Reflect.ownKeys(read()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(read(), key);
+      // The proxy's target must report "length" as it really is (non-configurable).
+      if (d && key === "length") return { ...d, value: d.value };
+      return d;
+    },
+  });
+}
