@@ -12,7 +12,7 @@ describe("what the Kubernetes checks validate against is what the stacks install
     expect(pins.kubeApiserver.version).toMatch(new RegExp(`^v${DEFAULT_KUBERNETES_VERSION.replace(".", "\\.")}\\.\\d+$`));
   });
 
-  it("the pinned modules and facts hold the chart and CRD versions of charts/versions.ts", () => {
+  it("the pinned modules and facts hold the chart and CRD versions of facts/charts.ts", () => {
     expect(pins.sources["gateway-api"].version).toBe(GATEWAY_API.version);
     expect(pins.sources.karpenter.chart.version).toBe(CHARTS.karpenter.version);
     expect(chartVersion(chartDirs().karpenter!)).toBe(CHARTS.karpenter.version);

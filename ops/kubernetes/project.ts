@@ -6,4 +6,4 @@
 export { defineConfig } from "../../config/define";
 export { default as dev } from "../../config/environments/dev";
 export { DEFAULT_KUBERNETES_VERSION } from "../../config/schema/cluster";
-export { CHARTS, GATEWAY_API } from "../../charts/versions";
+export { CHARTS, GATEWAY_API } from "../../facts/charts";
