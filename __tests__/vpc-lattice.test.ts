@@ -16,7 +16,7 @@ import { MESH_DISCONTINUATION_WARNING } from "../stacks/mesh/appmesh/discontinue
 import { LATTICE_CONTROLLER_REMOVED_ACTIONS } from "../stacks/mesh/vpc-lattice/installer";
 import { resetRoutingWarnings } from "../stacks/synth/warnings";
 import { celReport } from "./support/crd-cel";
-import { crdErrors, crdKinds, crdSchema, GATEWAY_API_DIR, GATEWAY_CONTROLLER_DIR } from "./support/crd-schema";
+import { crdErrors, crdKinds, crdSchema, GATEWAY_CONTROLLER_DIR, gatewayApiCrdFile } from "./support/crd-schema";
 import { type Synthesized, synthPlatform, withDev } from "./support/synth";
 import { GATEWAY_CONTROLLER } from "../facts/controllers";
 
@@ -684,9 +684,9 @@ describe("the Gateway API Controller's IAM policy", () => {
 });
 
 describe("Gateway API CRD pins", () => {
-  it("are the SHA-256 of the upstream v1.5.0 standard-channel files (../shared/reference/gateway-api-v1.5.0)", () => {
+  it("are the SHA-256 of the upstream v1.5.0 standard-channel files (the pinned module sigs.k8s.io/gateway-api, ops/kubernetes/pins.json)", () => {
     for (const [plural, sha] of Object.entries(GATEWAY_API.crds)) {
-      const text = fs.readFileSync(path.join(GATEWAY_API_DIR, `${plural}.yaml`));
+      const text = fs.readFileSync(gatewayApiCrdFile(plural));
       expect(createHash("sha256").update(text).digest("hex"), plural).toBe(sha);
       const doc = parse(text.toString()) as { metadata: { annotations: Record<string, string> } };
       expect(doc.metadata.annotations).toMatchObject({ "gateway.networking.k8s.io/bundle-version": GATEWAY_API.version, "gateway.networking.k8s.io/channel": "standard" });

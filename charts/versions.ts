@@ -116,7 +116,7 @@ export const APPMESH_ENVOY_IMAGE = {
  * at the pinned tag and refuses it unless its SHA-256 is the one pinned here; changing
  * `version` and the digests upgrades the CRDs in the next plan. The digests are those of
  * config/crd/standard/gateway.networking.k8s.io_<plural>.yaml at the tag (a test checks
- * them against the upstream files in ../shared/reference/gateway-api-v1.5.0/).
+ * them against the same files in the pinned Go module sigs.k8s.io/gateway-api, ops/kubernetes/pins.json).
  * Only the five kinds the controller uses are installed; the standard channel's other
  * kinds (BackendTLSPolicy, ListenerSet, TLSRoute) are not used here.
  */

@@ -6,6 +6,9 @@
 #   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
 #   /usr/bin/chromium     Debian's Chromium, driven headless by the reference system's page test
 #                         (__tests__/services/e2e.test.ts); playwright-core cannot download a browser here
+#   ~/.cache/eks-mesh-platform/kubernetes/sources: the upstream CRDs and charts the tests validate
+#                         against, from Go module zips pinned by version and go.sum hash
+#                         (ops/kubernetes/pins.json; ops/kubernetes/setup.sh sources)
 # shellcheck (used by actionlint for run: scripts) comes from Debian when apt is available.
 # Idempotent: a second run only checks the installed versions.
 set -euo pipefail
@@ -60,3 +63,7 @@ else
   echo "setup-tools: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH for the page test" >&2
   exit 1
 fi
+
+# The CRDs (Gateway API, Karpenter, VPA) and charts (Karpenter, metrics-server) the tests and
+# npm run test:kubernetes validate against; nothing is read from beside the repository.
+bash ops/kubernetes/setup.sh sources

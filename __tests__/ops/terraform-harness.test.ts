@@ -12,7 +12,7 @@ import { describeDifference, localAwsCandidate } from "../../ops/terraform/local
 import { MOTO_DRIFT, MOTO_MISSING_ATTRIBUTES, MOTO_UNSUPPORTED } from "../../ops/terraform/moto-gaps";
 import { motoProviderOverride } from "../../ops/terraform/moto-override";
 import { freePort } from "../../ops/terraform/moto-server";
-import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, MIRROR_ENV, scanMirror, terraformPlatform } from "../../ops/terraform/providers";
+import { AWS_SNAPSHOT, builtProviderRoot, cliConfig, findMirror, knownUnavailable, MIRROR_ENV, scanMirror, terraformPlatform } from "../../ops/terraform/providers";
 import {
   compareVersions,
   leaveOut,
@@ -362,8 +362,8 @@ describe("Terraform's verdicts", () => {
       "Could not retrieve the list of available versions for provider",
       "hashicorp/kubernetes: could not connect to registry.terraform.io: failed to",
     ].join("\n");
-    expect(initFailure(noRegistry)).toEqual({ kind: "provider-unavailable", providers: ["hashicorp/kubernetes"] });
-    expect(initFailure("Error: Invalid resource type")).toEqual({ kind: "other" });
+    expect(initFailure(noRegistry, knownUnavailable)).toEqual({ kind: "provider-unavailable", providers: ["hashicorp/kubernetes"] });
+    expect(initFailure("Error: Invalid resource type", knownUnavailable)).toEqual({ kind: "other", providers: [] });
     expect(unavailableVerdict(["hashicorp/helm", "hashicorp/kubernetes"])).toBe(
       "not validated here: provider unavailable (hashicorp/helm, hashicorp/kubernetes)",
     );

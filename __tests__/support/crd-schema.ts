@@ -1,38 +1,27 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 
+import { crdFiles, factsDir, sourceFile } from "../../ops/kubernetes/sources";
+
 /**
  * Validates custom resources against the upstream CRDs of the controllers the mesh stack
- * installs, read at test time from ../shared/reference/ and never copied into the project:
- * App Mesh controller 1.13.3, the Gateway API v1.5.0 standard channel, and the AWS Gateway
- * API Controller v2.1.3's own CRDs. Per kind, the schema is the openAPIV3Schema of the
- * version that is both served and the storage version. CEL rules (x-kubernetes-validations)
- * are evaluated separately, by crd-cel.ts.
+ * installs: App Mesh controller 1.13.3 and the AWS Gateway API Controller v2.1.3's own CRDs
+ * (schema facts in facts/upstream/, no registry carries them), and the Gateway API v1.5.0
+ * standard channel (its Go module, installed by npm run setup:tools; ops/kubernetes/pins.json).
+ * Per kind, the schema is the openAPIV3Schema of the version that is both served and the
+ * storage version. CEL rules (x-kubernetes-validations) are evaluated separately, by crd-cel.ts.
  */
-export const CRDS_FILE = sharedReference("appmesh-controller-1.13.3", "crds.yaml");
-export const GATEWAY_API_DIR = sharedReference("gateway-api-v1.5.0");
-export const GATEWAY_CONTROLLER_DIR = sharedReference("aws-gateway-controller-v2.1.3");
-
-/**
- * A file under shared/reference: the folder sits next to the repository, or next to the
- * folder holding it when the checkout is a worktree one level down (e.g. wt/<branch>).
- */
-function sharedReference(...parts: string[]): string {
-  const root = path.resolve(__dirname, "..", "..");
-  const candidates = [path.resolve(root, "..", "shared", "reference", ...parts), path.resolve(root, "..", "..", "shared", "reference", ...parts)];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
-}
-
-const yamlFiles = (dir: string) =>
-  fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml") && f !== "values.yaml" && f !== "Chart.yaml")
-    .map((f) => path.join(dir, f));
+/** The Gateway API standard-channel CRD file of one kind (its plural), from the pinned module. */
+export const gatewayApiCrdFile = (plural: string) => sourceFile("gateway-api", `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`);
+/** The AWS Gateway API Controller's facts: its CRDs, Chart.yaml and recommended IAM policy. */
+export const GATEWAY_CONTROLLER_DIR = factsDir("aws-gateway-controller-v2.1.3");
 
 /** Every CRD file the validators read. */
-export const CRD_FILES = [CRDS_FILE, ...yamlFiles(GATEWAY_API_DIR), ...yamlFiles(GATEWAY_CONTROLLER_DIR)];
+export const CRD_FILES = (() => {
+  const f = crdFiles();
+  return [...f.appmesh, ...f.gatewayApi, ...f.gatewayController];
+})();
 
 interface CrdVersion {
   name: string;

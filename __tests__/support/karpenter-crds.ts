@@ -1,21 +1,17 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 
+import { crdFiles } from "../../ops/kubernetes/sources";
+
 /**
  * Validates Karpenter custom resources against the upstream CRDs of the version the mesh
- * stack installs (shared/reference/karpenter-v1.14.1/, read at test time, never copied
- * into the project). Per kind, the schema is the openAPIV3Schema of the served storage
- * version. CEL rules (x-kubernetes-validations) are not evaluated by ajv; the tests assert
- * what those rules guard separately.
+ * stack installs (github.com/aws/karpenter-provider-aws v1.14.1, its Go module installed by
+ * npm run setup:tools; ops/kubernetes/pins.json). Per kind, the schema is the openAPIV3Schema
+ * of the served storage version. CEL rules (x-kubernetes-validations) are not evaluated by
+ * ajv; the tests assert what those rules guard separately.
  */
-const REFERENCE = path.join("shared", "reference", "karpenter-v1.14.1");
-/** `shared/` sits beside the repository (CI's clone); a git worktree sits one level further down. */
-export const KARPENTER_CRD_DIR =
-  [path.resolve(__dirname, "..", "..", ".."), path.resolve(__dirname, "..", "..", "..", "..")].map((dir) => path.join(dir, REFERENCE)).find((dir) => fs.existsSync(dir)) ??
-  path.resolve(__dirname, "..", "..", "..", REFERENCE);
-const FILES = ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodeclaims.yaml"];
+const FILES = crdFiles().karpenter.filter((f) => /karpenter\.(sh|k8s\.aws)_(nodepools|ec2nodeclasses|nodeclaims)\.yaml$/.test(f));
 
 interface CrdVersion {
   name: string;
@@ -31,7 +27,7 @@ function load(): Map<string, { version: string; validate: ValidateFunction }> {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   validators = new Map();
   for (const file of FILES) {
-    for (const doc of parseAllDocuments(fs.readFileSync(path.join(KARPENTER_CRD_DIR, file), "utf8"))) {
+    for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
       const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersion[] } } | null;
       if (!crd || crd.kind !== "CustomResourceDefinition" || !crd.spec) continue;
       const version = crd.spec.versions.find((v) => v.served && v.storage);

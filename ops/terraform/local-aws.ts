@@ -16,7 +16,7 @@ import { servicesUsed } from "./aws-services";
 import { MOTO_DRIFT, MOTO_MISSING_ATTRIBUTES, MOTO_UNSUPPORTED } from "./moto-gaps";
 import { motoProviderOverride, OVERRIDE_FILE } from "./moto-override";
 import { startMoto, type MotoServer } from "./moto-server";
-import { findMirror } from "./providers";
+import { findMirror, knownUnavailable } from "./providers";
 import { leaveOut, liftProtection, localizeState, requiredProviders, type LeftOut, type StackDocument, type VersionRewrite } from "./stack-copy";
 import { terraform, type TerraformRun } from "./terraform";
 import { errorBlocks, explainDifferences, planDifferences, referenceGraph, type ExplainedDifference } from "./verdict";
@@ -173,7 +173,14 @@ export async function localAwsApp(app: SynthesizedApp, plan: ProviderPlan, log: 
         skip(`needs ${others.join(", ")}, which no local AWS serves`);
         continue;
       }
-      if (unavailableProviders(doc, plan).length > 0) {
+      const missing = unavailableProviders(doc, plan);
+      if (missing.some((p) => !knownUnavailable(p))) {
+        const reason = `no ${missing.join(", ")} in the provider mirror, which is not a provider known to be unavailable here`;
+        records.push({ stack, status: "failed", reason, leftOut: [], applyOk: false, applied: 0, destroyed: 0, differences: [], details: "" });
+        log(`  ${stack}: FAILED: ${reason}`);
+        continue;
+      }
+      if (missing.length > 0) {
         skip("provider unavailable");
         continue;
       }

@@ -13,6 +13,20 @@ import snapshot from "./provider-snapshot.json";
 
 export const MIRROR_ENV = "PLATFORM_PROVIDER_MIRROR";
 
+/**
+ * The providers known, by name, to be unavailable where the checks run: the Terraform
+ * registry is unreachable and no other registry here carries them (the AWS provider alone
+ * is built from the Go module proxy). Only these make a stack "not validated here"; any
+ * other provider Terraform cannot get (a misspelt source, a wrong version, a mirror that
+ * lacks one by mistake) fails the run.
+ */
+export const KNOWN_UNAVAILABLE: readonly string[] = ["hashicorp/kubernetes", "hashicorp/helm", "hashicorp/http"];
+
+/** Whether a provider (`hashicorp/helm` or `registry.terraform.io/hashicorp/helm`) is one of KNOWN_UNAVAILABLE. */
+export function knownUnavailable(source: string): boolean {
+  return KNOWN_UNAVAILABLE.includes(source.toLowerCase().replace(/^registry\.terraform\.io\//, ""));
+}
+
 export interface ProviderMirror {
   readonly path: string;
   /** Where it came from, as printed: the variable or the setup script. */

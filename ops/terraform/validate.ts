@@ -11,7 +11,7 @@
  * 1 otherwise. A stack whose providers cannot be had here is reported by name, not failed.
  */
 import { join } from "node:path";
-import { findMirror, MIRROR_ENV } from "./providers";
+import { findMirror, knownUnavailable, MIRROR_ENV } from "./providers";
 import { terraform } from "./terraform";
 import { errorBlocks, formatDiagnostics, initFailure, parseValidate, validateVerdict } from "./verdict";
 import {
@@ -51,9 +51,18 @@ export function unavailableVerdict(providers: readonly string[]): string {
   return `not validated here: provider unavailable (${providers.join(", ")})`;
 }
 
+/** A provider Terraform cannot get that is not one known to be unavailable: the stack or the mirror is wrong. */
+export function unexpectedProviderVerdict(providers: readonly string[]): string {
+  return `FAILED: no ${providers.join(", ")} in the provider mirror, and ${providers.length === 1 ? "it is not a provider" : "they are not providers"} known to be unavailable here (a misspelt source, or the mirror lacks it by mistake)`;
+}
+
 async function validateStack(app: SynthesizedApp, stack: string, plan: ProviderPlan, rewrites: VersionRewrite[]): Promise<StackValidation> {
   const doc = app.readDocument(stack);
   const missing = unavailableProviders(doc, plan);
+  const unexpected = missing.filter((p) => !knownUnavailable(p));
+  if (unexpected.length > 0) {
+    return { stack, status: "failed", warnings: 0, verdict: unexpectedProviderVerdict(unexpected), details: "" };
+  }
   if (missing.length > 0) {
     return { stack, status: "unavailable", warnings: 0, verdict: unavailableVerdict(missing), details: "" };
   }
@@ -63,15 +72,9 @@ async function validateStack(app: SynthesizedApp, stack: string, plan: ProviderP
   const init = await terraform(["init", "-backend=false", "-input=false", "-no-color"], opts);
   if (init.code !== 0) {
     const output = `${init.stdout}\n${init.stderr}`;
-    const failure = initFailure(output);
+    const failure = initFailure(output, knownUnavailable);
     if (failure.kind === "provider-unavailable") {
-      return {
-        stack,
-        status: "unavailable",
-        warnings: 0,
-        verdict: unavailableVerdict(failure.providers.length > 0 ? failure.providers : ["terraform init could not install them"]),
-        details: errorBlocks(output).split("\n").slice(0, 8).join("\n"),
-      };
+      return { stack, status: "unavailable", warnings: 0, verdict: unavailableVerdict(failure.providers), details: errorBlocks(output).split("\n").slice(0, 8).join("\n") };
     }
     return { stack, status: "failed", warnings: 0, verdict: "FAILED: terraform init", details: errorBlocks(output) };
   }

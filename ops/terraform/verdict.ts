@@ -66,14 +66,17 @@ const PROVIDER_UNAVAILABLE = [
 ];
 
 /**
- * Whether a failed `terraform init` failed because a provider could not be had (no
- * registry, not in the mirror) rather than because of the stack; with the providers named
- * as Terraform names them (`hashicorp/aws`).
+ * Whether a failed `terraform init` failed only because providers known to be unavailable
+ * here could not be had (`isKnownUnavailable`, by name), rather than because of the stack;
+ * with the providers named as Terraform names them (`hashicorp/kubernetes`). Any other
+ * provider failure (a misspelt source, a version constraint nothing satisfies, a provider
+ * the mirror lacks by mistake), or one that names no provider, is "other": a failure.
  */
-export function initFailure(output: string): { kind: "provider-unavailable"; providers: string[] } | { kind: "other" } {
-  if (!PROVIDER_UNAVAILABLE.some((p) => p.test(output))) return { kind: "other" };
+export function initFailure(output: string, isKnownUnavailable: (provider: string) => boolean): { kind: "provider-unavailable"; providers: string[] } | { kind: "other"; providers: string[] } {
   const named = [...output.matchAll(/provider\s+((?:[\w.-]+\/)?[\w-]+\/[\w-]+)\b/g)].map((m) => m[1]!);
   const providers = [...new Set(named.map((p) => p.replace(/^registry\.terraform\.io\//, "")))].sort();
+  if (!PROVIDER_UNAVAILABLE.some((p) => p.test(output))) return { kind: "other", providers };
+  if (providers.length === 0 || !providers.every(isKnownUnavailable)) return { kind: "other", providers };
   return { kind: "provider-unavailable", providers };
 }
 

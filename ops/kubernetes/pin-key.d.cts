@@ -1,0 +1,2 @@
+/** See pin-key.cjs. */
+export declare function pinKey(pin: unknown): string;
