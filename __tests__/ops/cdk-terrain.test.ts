@@ -5,12 +5,14 @@
  * right. The synthesis itself is the check's, not the suite's: it installs a second copy
  * of the project.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
+import { CATALOGS_REFUSAL, catalogVariant, configFileOf, ENVIRONMENTS_REFUSAL, extraEnvironmentFiles, namesFromRefusal, UNKNOWN } from "../../ops/cdk-terrain/cases";
 import { compareFile, compareOutputs, describeVerdict, type FileVerdict, isEquivalent, MAX_LISTED_DIFFERENCES, readablePath } from "../../ops/cdk-terrain/compare";
 import { FORK_CONSTRUCTS, FORK_LIBRARY, forkPackageJson, forkVersion, type PackageJson } from "../../ops/cdk-terrain/fork";
 import { CLI_NODE, nodeCacheDir, sha512Integrity } from "../../ops/cdk-terrain/node";
@@ -235,6 +237,49 @@ describe("comparing a file of the two outputs", () => {
     expect(readablePath("/~1~1/metadata/version")).toBe("//.metadata.version");
     expect(readablePath("/resource/aws_iam_role/x/tags/kubernetes.io~1cluster")).toBe('resource.aws_iam_role.x.tags["kubernetes.io/cluster"]');
     expect(readablePath("/list/2/name")).toBe("list[2].name");
+  });
+});
+
+describe("what the check learns from the app: environments, catalogs, the config file read", () => {
+  const { app } = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string };
+  const runApp = (selection: Record<string, string>) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "cdk-terrain-cases-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, ...selection, CDKTF_OUTDIR: path.join(out, "cdktf.out") };
+    for (const key of ["PLATFORM_ENV", "PLATFORM_CONFIG"]) if (!(key in selection)) delete env[key];
+    try {
+      const r = spawnSync("bash", ["-c", app], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+      return { status: r.status ?? 1, output: `${r.stderr}\n${r.stdout}`, stdout: r.stdout, out };
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  };
+
+  it("lists the environments when it refuses an unknown PLATFORM_ENV", () => {
+    const r = runApp({ PLATFORM_ENV: UNKNOWN });
+    // dev is the embedded default the README's first command synthesizes.
+    expect(namesFromRefusal(r.status, r.output, ENVIRONMENTS_REFUSAL), r.output).toContain("dev");
+  });
+
+  it("names the config file it read, and lists the catalogs when a generated variant names an unknown one", () => {
+    const dev = runApp({ PLATFORM_ENV: "dev" });
+    const file = configFileOf(dev.stdout);
+    expect(file && fs.existsSync(path.join(PROJECT_ROOT, file)), dev.stdout).toBe(true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdk-terrain-variant-"));
+    try {
+      const refused = runApp({ PLATFORM_CONFIG: catalogVariant(dir, PROJECT_ROOT, file!, "dev", UNKNOWN) });
+      // "reference" is the catalog dev deploys (the generated config changed only the catalog).
+      expect(namesFromRefusal(refused.status, refused.output, CATALOGS_REFUSAL), refused.output).toContain("reference");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads nothing from an accepted selection or another refusal", () => {
+    expect(namesFromRefusal(0, "use one of dev, prod", ENVIRONMENTS_REFUSAL)).toBeUndefined();
+    expect(namesFromRefusal(1, "PLATFORM_CONFIG points at x.yaml, which does not exist", ENVIRONMENTS_REFUSAL)).toBeUndefined();
+    expect(configFileOf("Synthesized cdktf.out from config/environments/prod.ts with pull-request plan stand-ins\n")).toBe("config/environments/prod.ts");
+    expect(configFileOf("WARNING: something\n")).toBeUndefined();
+    expect(extraEnvironmentFiles(["ops/terraform/environments/karpenter.ts", "ops/terraform/environments/README.md", "config/environments/dev.ts"])).toEqual(["ops/terraform/environments/karpenter.ts"]);
   });
 });
 

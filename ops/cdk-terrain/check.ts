@@ -1,24 +1,23 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import semver from "semver";
-import { parse as parseYaml } from "yaml";
 import { compareOutputs, describeVerdict, type FileComparison, isEquivalent } from "./compare";
 import { FORK_CLI, FORK_CONSTRUCTS, FORK_LIBRARY, forkPackageJson, forkVersion, type PackageJson } from "./fork";
 import { extractSynthWarnings } from "../synth-warnings";
-import { CLI_NODE, ensureCliNode } from "./node";
+import { CATALOGS_REFUSAL, catalogVariant, configFileOf, ENVIRONMENTS_REFUSAL, extraEnvironmentFiles, namesFromRefusal, UNKNOWN } from "./cases";
+import { checkCacheDir, CLI_NODE, ensureCliNode } from "./node";
 import { projectFiles } from "./sources";
 
 /**
  * The CDK Terrain compatibility check (docs/cdk-terrain.md):
  *
- *   npm run check:cdk-terrain            run it; the report lands in .scratch/cdk-terrain/
- *   npm run check:cdk-terrain -- --keep  also keep the scratch copy (its path is printed)
+ *   npm run check:cdk-terrain     the report lands in .scratch/cdk-terrain/ (report.md, report.json, logs/)
  *
  * It copies the project (every file git tracks or would track) to a scratch folder outside
- * it, moves that copy's package.json to the fork (ops/cdk-terrain/fork.ts), installs it,
+ * it (<cache>/eks-mesh-platform/cdk-terrain/work/project, whose node_modules is kept from run
+ * to run: installing into it again takes seconds, deleting it took minutes), moves that copy's package.json to the fork (ops/cdk-terrain/fork.ts), installs it,
  * type-checks it, and synthesizes every shipped environment, each with every shipped
  * catalog, on both sides: the project as it is (cdktf) and the copy (cdktn). Then the same
  * through each side's CLI (`npm run synth`: cdktf-cli on this Node.js, cdktn-cli on a
@@ -30,7 +29,6 @@ import { projectFiles } from "./sources";
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const REPORT_DIR = path.join(PROJECT_ROOT, ".scratch", "cdk-terrain");
 const LOG_DIR = path.join(REPORT_DIR, "logs");
-const KEEP = process.argv.includes("--keep");
 
 interface Run {
   readonly status: number;
@@ -96,6 +94,33 @@ function step<T>(name: string, body: () => { value: T; detail: string }): T {
 }
 
 class StepFailed extends Error {}
+class LockHeld extends Error {}
+
+/** One check at a time per machine: they share the scratch copy. Returns the release. */
+function lock(file: string): () => void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = Number(fs.readFileSync(file, "utf8"));
+      if (holder && alive(holder)) throw new LockHeld(`another check:cdk-terrain (pid ${holder}) is using ${path.dirname(file)}; run this one after it`);
+      fs.rmSync(file, { force: true }); // left by a run that was killed
+    }
+  }
+  throw new LockHeld(`could not take ${file}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** The environment a synth runs in: no selection, outdir or Node.js inherited from the caller. */
 function synthEnv(selection: Record<string, string>, nodeBin?: string): NodeJS.ProcessEnv {
@@ -155,44 +180,6 @@ function installedCopies(nodeModules: string, name: string): string[] {
   return found;
 }
 
-/** The names the app lists when it refuses a selection ("use one of a, b, c"). */
-function namesFromRefusal(r: Run, pattern: RegExp, what: string): string[] {
-  const match = `${r.stderr}\n${r.stdout}`.match(pattern);
-  if (r.status === 0 || !match) throw new Error(`could not learn the ${what} from the app's refusal (exit ${r.status}); its output was:\n${r.stderr || r.stdout}`);
-  return match[1].split(/,\s*/);
-}
-
-/** The config file a synth read, from the app's closing line ("Synthesized cdktf.out from <file>"). */
-function configFileOf(r: Run): string {
-  const match = r.stdout.match(/^Synthesized \S+ from (\S+?)(?: with .*)?$/m);
-  if (!match) throw new Error(`the app did not say which config file it read; its output was:\n${r.stdout}`);
-  return match[1];
-}
-
-/** A config that is `base` (a file in the project) with another catalog, written to `dir`. */
-function catalogVariant(dir: string, root: string, baseFile: string, caseName: string, catalog: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const abs = path.join(root, baseFile);
-  const ext = path.extname(baseFile);
-  if (ext === ".ts") {
-    const file = path.join(dir, `${caseName}-catalog-${catalog}.ts`);
-    const text = [
-      `// Generated by ops/cdk-terrain/check.ts: ${baseFile} with the ${JSON.stringify(catalog)} catalog.`,
-      `import base from ${JSON.stringify(abs.slice(0, -ext.length))};`,
-      `const input = base as unknown as { workloads?: object };`,
-      `export default { ...input, workloads: { ...input.workloads, catalog: ${JSON.stringify(catalog)} } };`,
-      "",
-    ].join("\n");
-    fs.writeFileSync(file, text);
-    return file;
-  }
-  // JSON is YAML 1.2: one parser for .json, .yaml and .yml.
-  const data = parseYaml(fs.readFileSync(abs, "utf8")) as { workloads?: object };
-  const file = path.join(dir, `${caseName}-catalog-${catalog}.json`);
-  fs.writeFileSync(file, JSON.stringify({ ...data, workloads: { ...data.workloads, catalog } }, null, 2) + "\n");
-  return file;
-}
-
 function compareCase(name: string, mode: "library" | "cli", ref: Run, fork: Run, refDir: string, forkDir: string, logs: [string, string]): CaseResult {
   const base = { name, mode, reference: { seconds: ref.seconds, status: ref.status, log: logs[0] }, fork: { seconds: fork.seconds, status: fork.status, log: logs[1] } };
   if (ref.status !== 0 || fork.status !== 0) {
@@ -211,6 +198,23 @@ function caseOk(r: CaseResult): boolean {
 }
 
 function main(): number {
+  const work = path.join(checkCacheDir(), "work");
+  let unlock: () => void;
+  try {
+    unlock = lock(path.join(work, ".lock"));
+  } catch (e) {
+    if (!(e instanceof LockHeld)) throw e;
+    console.error(`check:cdk-terrain: ${e.message}`);
+    return 1;
+  }
+  try {
+    return check(work);
+  } finally {
+    unlock();
+  }
+}
+
+function check(work: string): number {
   fs.rmSync(REPORT_DIR, { recursive: true, force: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const projectPkg = readJson<PackageJson>(path.join(PROJECT_ROOT, "package.json"));
@@ -223,11 +227,16 @@ function main(): number {
   const refCli = readJson<{ version: string }>(path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "package.json")).version;
   say(`CDK Terrain ${version} (${FORK_LIBRARY}, ${FORK_CLI} on Node.js ${CLI_NODE.version}) against cdktf ${refLibrary} (cdktf-cli ${refCli} on Node.js ${process.versions.node})`);
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-mesh-cdk-terrain-"));
   const scratch = path.join(work, "project");
   const outputs = path.join(work, "out");
   let changes: string[] = [];
   try {
+    // Everything from the last run but the installed packages.
+    fs.rmSync(outputs, { recursive: true, force: true });
+    fs.rmSync(path.join(work, "variants"), { recursive: true, force: true });
+    fs.mkdirSync(scratch, { recursive: true });
+    for (const entry of fs.readdirSync(scratch)) if (entry !== "node_modules") fs.rmSync(path.join(scratch, entry), { recursive: true, force: true });
+
     const nodeBin = step(`Node.js ${CLI_NODE.version} for ${FORK_CLI}`, () => {
       const bin = ensureCliNode(say);
       return { value: bin, detail: `${path.join(bin, "node")} (sha512 of the npm package and sha256 of the binary checked)` };
@@ -275,9 +284,10 @@ function main(): number {
     });
 
     const cases = step("shipped environments, as the app names them", () => {
-      const envs = namesFromRefusal(synthApp(PROJECT_ROOT, path.join(outputs, "list", "cdktf.out"), { PLATFORM_ENV: "-" }, "list-environments.log"), /use one of ([a-z0-9-]+(?:, [a-z0-9-]+)*)/, "environments");
-      // Environment files shipped outside config/ (test:terraform's), selected by path.
-      const extra = projectFiles(PROJECT_ROOT).filter((f) => /^ops\/terraform\/environments\/[^/]+\.(ts|json|ya?ml)$/.test(f));
+      const refusal = synthApp(PROJECT_ROOT, path.join(outputs, "list", "cdktf.out"), { PLATFORM_ENV: UNKNOWN }, "list-environments.log");
+      const envs = namesFromRefusal(refusal.status, `${refusal.stderr}\n${refusal.stdout}`, ENVIRONMENTS_REFUSAL);
+      if (!envs) throw new Error(`the app did not list its environments when refusing PLATFORM_ENV=${UNKNOWN} (exit ${refusal.status}):\n${lastLines(refusal.stderr || refusal.stdout)}`);
+      const extra = extraEnvironmentFiles(projectFiles(PROJECT_ROOT));
       const base: SynthCase[] = [
         ...envs.map((e) => ({ name: e, reference: { PLATFORM_ENV: e }, fork: { PLATFORM_ENV: e } })),
         ...extra.map((f) => ({ name: path.basename(f, path.extname(f)), reference: { PLATFORM_CONFIG: f }, fork: { PLATFORM_CONFIG: f } })),
@@ -293,7 +303,8 @@ function main(): number {
       const logs: [string, string] = [`library-reference-${c.name}.log`, `library-fork-${c.name}.log`];
       const ref = synthApp(PROJECT_ROOT, refDir, c.reference, logs[0]);
       const fork = synthApp(scratch, forkDir, c.fork, logs[1]);
-      if (ref.status === 0) sources.set(c.name, configFileOf(ref));
+      const source = ref.status === 0 ? configFileOf(ref.stdout) : undefined;
+      if (source) sources.set(c.name, source);
       const result = compareCase(c.name, "library", ref, fork, refDir, forkDir, logs);
       results.push(result);
       say(`library  ${c.name.padEnd(28)} ${summarizeCase(result)}`);
@@ -301,11 +312,15 @@ function main(): number {
     for (const c of cases) libraryCase(c);
 
     const catalogs = step("shipped catalogs", () => {
+      const unnamed = cases.filter((c) => !sources.has(c.name) && results.some((r) => r.name === c.name && r.reference.status === 0));
+      if (unnamed.length) throw new Error(`the app did not say which config file it read for ${unnamed.map((c) => c.name).join(", ")} ("Synthesized <folder> from <file>"), so their catalog variants cannot be written`);
       const first = cases.find((c) => sources.has(c.name));
       if (!first) throw new Error("no environment synthesized on the reference side; see .scratch/cdk-terrain/logs/");
-      const variant = catalogVariant(path.join(work, "variants", "reference"), PROJECT_ROOT, sources.get(first.name)!, first.name, "-");
-      const names = namesFromRefusal(synthApp(PROJECT_ROOT, path.join(outputs, "list", "cdktf.out"), { PLATFORM_CONFIG: variant }, "list-catalogs.log"), /is not a catalog; use one of ([\w-]+(?:, [\w-]+)*)/, "catalogs");
+      const variant = catalogVariant(path.join(work, "variants", "reference"), PROJECT_ROOT, sources.get(first.name)!, first.name, UNKNOWN);
+      const refusal = synthApp(PROJECT_ROOT, path.join(outputs, "list", "cdktf.out"), { PLATFORM_CONFIG: variant }, "list-catalogs.log");
       fs.rmSync(variant);
+      const names = namesFromRefusal(refusal.status, `${refusal.stderr}\n${refusal.stdout}`, CATALOGS_REFUSAL);
+      if (!names) throw new Error(`the app did not list its catalogs when refusing workloads.catalog "${UNKNOWN}" (exit ${refusal.status}):\n${lastLines(refusal.stderr || refusal.stdout)}`);
       return { value: names, detail: names.join(", ") };
     });
     for (const c of cases) {
@@ -364,10 +379,8 @@ function main(): number {
   } catch (e) {
     if (!(e instanceof StepFailed)) throw e;
     say(`STOPPED: ${e.message}`);
-  } finally {
-    if (KEEP) say(`kept the scratch copy and outputs in ${work}`);
-    else fs.rmSync(work, { recursive: true, force: true });
   }
+  say(`the scratch copy and both sides' outputs stay in ${work} until the next run`);
 
   const ok = steps.every((s) => s.ok) && results.length > 0 && results.every(caseOk);
   const seconds = (Date.now() - started) / 1000;

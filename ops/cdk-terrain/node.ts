@@ -23,10 +23,15 @@ export const CLI_NODE = {
 
 type Platform = keyof typeof CLI_NODE.packages;
 
-/** `${XDG_CACHE_HOME:-~/.cache}/eks-mesh-platform/cdk-terrain/node-<version>-<platform>`. */
-export function nodeCacheDir(platform: string = `${process.platform}-${process.arch}`): string {
+/** `${XDG_CACHE_HOME:-~/.cache}/eks-mesh-platform/cdk-terrain`: the check's folder, outside the repository. */
+export function checkCacheDir(): string {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  return path.join(cache, "eks-mesh-platform", "cdk-terrain", `node-${CLI_NODE.version}-${platform}`);
+  return path.join(cache, "eks-mesh-platform", "cdk-terrain");
+}
+
+/** `<checkCacheDir>/node-<version>-<platform>`. */
+export function nodeCacheDir(platform: string = `${process.platform}-${process.arch}`): string {
+  return path.join(checkCacheDir(), `node-${CLI_NODE.version}-${platform}`);
 }
 
 export function sha512Integrity(file: string): string {
