@@ -7,9 +7,10 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, Module } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { CATALOGS_REFUSAL, catalogVariant, configFileOf, ENVIRONMENTS_REFUSAL, extraEnvironmentFiles, namesFromRefusal, UNKNOWN } from "../../ops/cdk-terrain/cases";
@@ -21,6 +22,13 @@ import { declaredExports, packageUses, projectFiles, projectUses } from "../../o
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const req = createRequire(path.join(PROJECT_ROOT, "package.json"));
 const packageDir = (name: string) => path.dirname(req.resolve(`${name}/package.json`));
+/** A module's own exports, loaded from its file past the require cache (where a stand-in may sit). */
+function fresh<T = Record<string, unknown>>(file: string): T {
+  const mod = { exports: {} as T };
+  const wrapper = vm.runInThisContext(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file }) as (...args: unknown[]) => void;
+  wrapper(mod.exports, createRequire(file), mod, file, path.dirname(file));
+  return mod.exports;
+}
 const projectPkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as PackageJson;
 
 describe("what the project takes from cdktf, against CDK Terrain's exports", () => {
@@ -56,9 +64,8 @@ describe("what the project takes from cdktf, against CDK Terrain's exports", () 
   it("names no path inside cdktf that the fork lacks, nor one whose exports the fork's copy lacks", () => {
     for (const use of uses.filter((u) => u.specifier !== "cdktf")) {
       const inside = use.specifier.slice("cdktf/".length);
-      const forkModule = req.resolve(`${FORK_LIBRARY}/${inside}`);
-      const ours = Object.keys(req(use.specifier) as object);
-      const theirs = new Set(Object.keys(req(forkModule) as object));
+      const ours = Object.keys(fresh(req.resolve(use.specifier)));
+      const theirs = new Set(Object.keys(fresh(req.resolve(`${FORK_LIBRARY}/${inside}`))));
       expect(ours.filter((n) => !theirs.has(n)), `${use.specifier} (${use.file}:${use.line})`).toEqual([]);
     }
   });
@@ -74,9 +81,17 @@ describe("what the project takes from cdktf, against CDK Terrain's exports", () 
   });
 });
 
-describe("the app bundle's stand-in for cdktf's stack-trace module (bin/lazy-stack-trace.cjs)", () => {
-  const standIn = req(path.join(PROJECT_ROOT, "bin", "lazy-stack-trace.cjs")) as Record<string, (...args: unknown[]) => string[]>;
-  const originals = { cdktf: req("cdktf/lib/tokens/private/stack-trace.js"), [FORK_LIBRARY]: req(`${FORK_LIBRARY}/lib/tokens/private/stack-trace.js`) } as Record<string, Record<string, (...args: unknown[]) => string[]>>;
+describe("the app bundle's stand-in for cdktf's stack-trace module", () => {
+  type StackTraceModule = Record<string, (...args: unknown[]) => string[]>;
+  const STACK_TRACE = "lib/tokens/private/stack-trace.js";
+  // The suite loads the stand-in where cdktf's module is (vitest setupFiles), as the bundle does.
+  const standIn = req(`cdktf/${STACK_TRACE}`) as StackTraceModule;
+  const originals: Record<string, StackTraceModule> = { cdktf: fresh<StackTraceModule>(req.resolve(`cdktf/${STACK_TRACE}`)), [FORK_LIBRARY]: fresh<StackTraceModule>(req.resolve(`${FORK_LIBRARY}/${STACK_TRACE}`)) };
+
+  it("is in place of cdktf's module in the tests, as in the bundle", () => {
+    expect(standIn.captureStackTrace).not.toBe(originals.cdktf.captureStackTrace);
+    expect(standIn.captureStackTrace.toString()).not.toBe(originals.cdktf.captureStackTrace.toString());
+  });
 
   it("exports every function of the module it replaces, in cdktf and in the fork", () => {
     for (const [name, original] of Object.entries(originals)) {
