@@ -6,9 +6,20 @@
  * an error. Formatting was the largest single cost of synthesizing a big catalog (about
  * 40% of 500 services). Here the trace is captured the same way, with the same depth, and
  * formatted the first time anything reads it, into the same lines.
+ *
+ * It must export every function of the module it replaces. CDK Terrain (the maintained
+ * fork, docs/cdk-terrain.md) adds captureCreationStack, which its tokens and resources
+ * call instead, and its CDKTN_DISABLE_CREATION_STACK switch ("true" or "1") to record no
+ * trace at all; both are honoured here so the bundle runs on either library.
  */
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.captureStackTrace = captureStackTrace;
+exports.captureCreationStack = captureCreationStack;
+
+function captureCreationStack() {
+  const off = process.env.CDKTN_DISABLE_CREATION_STACK;
+  return off === "true" || off === "1" ? [] : captureStackTrace(captureCreationStack);
+}
 
 function captureStackTrace(below) {
   below = below || captureStackTrace;
