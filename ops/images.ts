@@ -100,17 +100,19 @@ export function planImages(config: PlatformConfig, outputs: Readonly<Record<stri
   return { region: config.platform.region, registry, jobs };
 }
 
-/** Which engine builds and pushes, and where the base images come from. */
+export type Engine = "docker" | "podman";
+/**
+ * public: the pinned public digests the Dockerfiles default to; local: the bases
+ * `npm run images:bases` makes here from Debian's packages (podman only); auto: public
+ * when every one can be pulled, else local.
+ */
+export type BaseSource = "public" | "local" | "auto";
+
+/** Which engine builds and pushes, and on which bases. */
 export interface BuildOptions {
   /** docker (buildx, any platform) or podman (this machine's architecture; no daemon). @default "docker" */
   readonly engine?: Engine;
-  /**
-   * public: the pinned public digests the Dockerfiles default to; local: the bases
-   * `npm run images:bases` makes here from Debian's packages (podman only); auto: public
-   * when its digest can be pulled, else local. @default "public"
-   */
-  readonly bases?: BaseSource;
-  /** Build arguments that replace the Dockerfiles' base defaults (set by --bases local/auto). */
+  /** Build arguments that replace the Dockerfiles' base defaults (from resolveBases). */
   readonly baseArgs?: Readonly<Record<string, string>>;
   /** Where each push writes the digest it pushed (a folder; one file per job). */
   readonly digestDir?: string;
@@ -137,8 +139,6 @@ export function machineNpmCa(dir: string): BuildOptions["npmCa"] {
   writeFileSync(npmrc, "cafile=/run/eks-mesh-platform/npm-ca.pem\n");
   return { bundle, npmrc };
 }
-export type Engine = "docker" | "podman";
-export type BaseSource = "public" | "local" | "auto";
 
 export const isEcrRegistry = (registry: string) => /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(registry);
 
@@ -312,15 +312,25 @@ export const main: CliMain = (argv, out, err) => {
   try {
     const { config } = loadConfig();
     plan = planImages(config, readOutputs(config, outputsFile), only);
+    if (bases !== "public" && engine !== "podman") throw new Error(`--bases ${bases} needs --engine podman: the local bases live in podman's store (npm run images:bases)`);
     if (engine === "podman" && !dryRun) requireTools(["podman", "skopeo", ...(hybridCgroups() ? (["runc"] as const) : [])]);
-    const baseArgs = dryRun && bases !== "public" ? { ...LOCAL_BASE_ARGS } : resolveBases(bases, engine, [...new Set(plan.jobs.map((j) => j.dockerfile))], (t) => err(`images: ${t}\n`));
-    const npmCa = engine === "podman" && !dryRun ? machineNpmCa(digestDir) : undefined;
-    if (npmCa) err(`images: the build stage's npm trusts this machine's CA bundle ${npmCa.bundle} (npm's cafile), mounted while RUN runs only\n`);
-    planned = commandsFor(plan, { engine, baseArgs, digestDir, npmCa });
+    // The bases are settled only once an image has to be built (below): a run that finds
+    // every tag in the registry pulls and builds nothing.
+    planned = commandsFor(plan, { engine, baseArgs: dryRun && bases !== "public" ? { ...LOCAL_BASE_ARGS } : {}, digestDir });
   } catch (error) {
     err(`images: ${(error as Error).message}\n`);
     return 1;
   }
+  let building: ReturnType<typeof commandsFor> | undefined;
+  const buildCommands = (index: number): Command[] => {
+    if (!building) {
+      const baseArgs = resolveBases(bases, engine, [...new Set(plan.jobs.map((j) => j.dockerfile))], (t) => err(`images: ${t}\n`));
+      const npmCa = engine === "podman" ? machineNpmCa(digestDir) : undefined;
+      if (npmCa) err(`images: the build stage's npm trusts this machine's CA bundle ${npmCa.bundle} (npm's cafile), mounted while RUN runs only\n`);
+      building = commandsFor(plan, { engine, baseArgs, digestDir, npmCa });
+    }
+    return building.jobs[index].commands.slice(1);
+  };
   const { login, jobs } = planned;
   if (dryRun) {
     if (login) out(`${quote(login.stdinFrom!)} | ${quote(login.argv)}\n`);
@@ -344,14 +354,20 @@ export const main: CliMain = (argv, out, err) => {
   }
   const results: PushedImage[] = [];
   const where = isEcrRegistry(plan.registry) ? "ECR" : plan.registry;
-  for (const { job, commands } of jobs) {
-    const [exists, ...rest] = commands;
-    const found = exec(exists, true);
+  for (const [index, { job, commands }] of jobs.entries()) {
+    const found = exec(commands[0], true);
     if (found.status === 0) {
       const digest = digestIn(found.stdout) ?? "";
       out(`${job.image}${digest ? `@${digest}` : ""}: already in ${where}, skipped (tags are immutable: change the tag in the catalog to ship a new version)\n`);
       results.push({ service: job.service, tag: job.tag, image: job.image, digest, pinned: `${job.repositoryUrl}@${digest}`, pushed: false });
       continue;
+    }
+    let rest: Command[];
+    try {
+      rest = buildCommands(index);
+    } catch (error) {
+      err(`images: ${(error as Error).message}\n`);
+      return 1;
     }
     for (const c of rest) {
       if (exec(c).status !== 0) {

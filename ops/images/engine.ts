@@ -14,6 +14,7 @@
  * See apps/services/README.md ("Where the images are checked").
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,8 @@ import { join } from "node:path";
 export const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "eks-mesh-platform");
 const STORE = join(CACHE, "containers", "storage");
 // Run-time state belongs on a tmpfs (it must not survive a reboot); /run is one, for root.
-const RUNROOT = process.getuid?.() === 0 ? "/run/eks-mesh-platform/containers" : join(CACHE, "containers", "run");
+// One per store (another XDG_CACHE_HOME is another store): the two must never be mixed.
+const RUNROOT = process.getuid?.() === 0 ? `/run/eks-mesh-platform/containers-${createHash("sha256").update(STORE).digest("hex").slice(0, 8)}` : join(CACHE, "containers", "run");
 
 /** Debian package that provides each tool, for the message when one is missing. */
 export const TOOLS = {
@@ -101,6 +103,9 @@ export function run(argv: readonly string[], options: SpawnSyncOptions & { inher
 /** Runs argv and returns its stdout; throws with its stderr when it fails. */
 export function check(argv: readonly string[], options: SpawnSyncOptions & { inherit?: boolean } = {}): string {
   const r = run(argv, options);
-  if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(" ")} … failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-5).join(" / ")}`);
+  // Named without podman's global flags, which say nothing about what failed.
+  const globals = argv[0] === "podman" ? podmanGlobals().length : 0;
+  const shown = [argv[0], ...argv.slice(1 + globals, 4 + globals)].join(" ");
+  if (r.status !== 0) throw new Error(`${shown} … failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-5).join(" / ")}`);
   return r.stdout;
 }
