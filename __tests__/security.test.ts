@@ -45,8 +45,10 @@ describe("Checkov scan of the service Dockerfiles (apps/services/*/Dockerfile)",
     expect(report.parsingErrors).toEqual([]);
     expect(formatFindings(report.failed)).toBe("");
     expect(report.skipped).toEqual([]);
-    // It looked at all four: non-root USER, HEALTHCHECK and no :latest base, once per Dockerfile.
-    for (const id of ["CKV_DOCKER_2", "CKV_DOCKER_3", "CKV_DOCKER_7"]) expect(report.passedChecks.filter((p) => p.checkId === id)).toHaveLength(4);
+    // It looked at all four: non-root USER and HEALTHCHECK, once per Dockerfile. CKV_DOCKER_7
+    // (no :latest base) cannot read a base given as FROM ${ARG}: each Dockerfile skips it
+    // with its reason, and __tests__/services/images.test.ts checks the ARGs' digests instead.
+    for (const id of ["CKV_DOCKER_2", "CKV_DOCKER_3"]) expect(report.passedChecks.filter((p) => p.checkId === id)).toHaveLength(4);
   });
 });
 

@@ -57,8 +57,8 @@ describe("plan workflow definition", () => {
     for (const u of uses) expect(u).toMatch(/^[a-z-]+\/[a-z-]+@[0-9a-f]{40}$/);
   });
 
-  it("installs like the README, with Node 20 and npm ci", () => {
-    expect(action("actions/setup-node").with).toEqual({ "node-version": 20, cache: "npm" });
+  it("installs like the README, with the LTS engines admits (Node 22) and npm ci", () => {
+    expect(action("actions/setup-node").with).toEqual({ "node-version": 22, cache: "npm" });
     expect(step("Install").run).toBe("npm ci");
   });
 

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BUNDLE, ESBUILD_FLAGS } from "../../apps/services/bundle";
 import { SERVICE_NAMES } from "../../apps/services/contract";
 import { parseConfig } from "../../config/load";
-import { commandsFor, main, normalizeOutputs, planImages } from "../../ops/images";
+import { baseArgsOf, commandsFor, LOCAL_BASE_ARGS, main, normalizeOutputs, planImages } from "../../ops/images";
+import { LOCAL_BASES, PINS } from "../../ops/images/bases";
 import { testEnv } from "../support/services";
 import { withDev } from "../support/synth";
 
@@ -20,12 +21,26 @@ describe.each(SERVICE_NAMES)("%s image", (svc) => {
   const final = lines.slice(lines.lastIndexOf(froms.at(-1)!));
   const service = parseConfig(withDev()).workloads.app.services.find((s) => s.name === svc)!;
 
-  it("builds in one stage and runs in a distroless one, both pinned by digest", () => {
-    expect(froms).toHaveLength(2);
-    for (const f of froms) expect(f).toMatch(/^FROM \S+@sha256:[a-f0-9]{64}( AS \w+)?$/);
-    expect(froms[1]).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12@/);
+  it("builds on Node.js 24 and runs on distroless Node.js 24, each base an ARG defaulting to a pinned digest", () => {
+    expect(froms).toEqual(["FROM ${BUILD_BASE} AS build", "FROM ${RUNTIME_BASE}"]);
+    const bases = baseArgsOf(dockerfile(svc));
+    expect(Object.keys(bases)).toEqual(["BUILD_BASE", "RUNTIME_BASE"]);
+    // Fully qualified (podman resolves no short names without asking), pinned by digest.
+    expect(bases.BUILD_BASE).toMatch(/^docker\.io\/library\/node:24-trixie-slim@sha256:[a-f0-9]{64}$/);
+    expect(bases.RUNTIME_BASE).toMatch(/^gcr\.io\/distroless\/nodejs24-debian13@sha256:[a-f0-9]{64}$/);
+    // The ARGs come before the first FROM, so both stages can use them.
+    expect(lines.indexOf(lines.find((l) => l.startsWith("ARG RUNTIME_BASE="))!)).toBeLessThan(lines.indexOf(froms[0]));
     // Nothing runs in the final stage: it has no shell to run it with.
     expect(final.filter((l) => l.startsWith("RUN "))).toEqual([]);
+    // Checkov's no-latest check reads FROM ${...} as untagged; this test stands in for it.
+    expect(dockerfile(svc)).toContain("\n# checkov:skip=CKV_DOCKER_7:each base is an ARG whose default is pinned by digest\n");
+  });
+
+  it("bundles for the Node.js its runtime base carries, and points readers at apps/services/README.md", () => {
+    expect(ESBUILD_FLAGS).toContain("--target=node24");
+    expect(dockerfile(svc)).toContain("apps/services/README.md");
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "apps", "services", svc, "package.json"), "utf8")).description).toContain("apps/services/README.md");
+    expect(fs.existsSync(path.join(ROOT, "apps", "services", "README.md"))).toBe(true);
   });
 
   it("runs as the catalog's non-root user, on the catalog's port, from the bundle", () => {
@@ -141,8 +156,38 @@ describe("npm run images: the plan (no Docker needed)", () => {
     expect(login).toEqual({ argv: ["docker", "login", "--username", "AWS", "--password-stdin", registry], stdinFrom: ["aws", "ecr", "get-login-password", "--region", "us-east-1"] });
     expect(jobs[0].commands).toEqual([
       { argv: ["aws", "ecr", "describe-images", "--region", "us-east-1", "--repository-name", "eksmesh-dev/service-chat", "--image-ids", "imageTag=1.0.0"], skipJobIfSucceeds: true },
-      { argv: ["docker", "buildx", "build", "--platform", "linux/amd64", "--file", "apps/services/service-chat/Dockerfile", "--tag", `${registry}/eksmesh-dev/service-chat:1.0.0`, "--label", "org.opencontainers.image.version=1.0.0", "--push", "."] },
+      { argv: ["docker", "buildx", "build", "--platform", "linux/amd64", "--file", "apps/services/service-chat/Dockerfile", "--tag", `${registry}/eksmesh-dev/service-chat:1.0.0`, "--label", "org.opencontainers.image.version=1.0.0", "--metadata-file", "<digest-dir>/service-chat-1.0.0.digest.json", "--push", "."] },
     ]);
+  });
+
+  it("with podman: builds in Docker's format (which keeps HEALTHCHECK) on the local bases, pushes and records the digest; a loopback registry over plain HTTP, without login", () => {
+    const local = { ...outputs, service_service_chat_repository_url: "127.0.0.1:5000/eksmesh-dev/service-chat" };
+    const { login, jobs } = commandsFor(planImages(config, local, ["service-chat"]), { engine: "podman", baseArgs: LOCAL_BASE_ARGS, digestDir: "/d", npmCa: { bundle: "/etc/ca.pem", npmrc: "/d/npmrc" } });
+    expect(login).toBeUndefined();
+    const [exists, build, push] = jobs[0].commands.map((c) => c.argv);
+    expect(exists).toEqual(["skopeo", "inspect", "--tls-verify=false", "--no-tags", "docker://127.0.0.1:5000/eksmesh-dev/service-chat:1.0.0"]);
+    expect(jobs[0].commands[0].skipJobIfSucceeds).toBe(true);
+    const after = (argv: readonly string[], flag: string) => argv.flatMap((a, i) => (argv[i - 1] === flag ? [a] : []));
+    expect(build[0]).toBe("podman");
+    expect(build.slice(build.indexOf("build"))).toEqual(expect.arrayContaining(["--format", "docker", "--file", "apps/services/service-chat/Dockerfile", "--tag", "127.0.0.1:5000/eksmesh-dev/service-chat:1.0.0"]));
+    expect(after(build, "--build-arg")).toEqual([`BUILD_BASE=${LOCAL_BASES.build}`, `RUNTIME_BASE=${LOCAL_BASES.runtime}`]);
+    // The machine's CA bundle reaches npm ci only as RUN-time mounts, never a layer.
+    expect(after(build, "--volume")).toEqual(["/etc/ca.pem:/run/eks-mesh-platform/npm-ca.pem:ro", "/d/npmrc:/usr/local/etc/npmrc:ro"]);
+    expect(build.at(-1)).toBe(".");
+    expect(push.slice(push.indexOf("push"))).toEqual(["push", "--tls-verify=false", "--digestfile", "/d/service-chat-1.0.0.digest", "127.0.0.1:5000/eksmesh-dev/service-chat:1.0.0"]);
+    // ECR keeps TLS and the login; podman refuses an architecture it cannot build here.
+    expect(commandsFor(planImages(config, outputs, ["service-chat"]), { engine: "podman" }).login?.argv).toEqual(["podman", "login", "--username", "AWS", "--password-stdin", registry]);
+    const arm = parseConfig(withDev({ cluster: { nodeGroups: { general: { amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["t4g.medium"] } } } }));
+    expect(() => commandsFor(planImages(arm, outputs, ["frontend"]), { engine: "podman" })).toThrow("frontend runs on linux/arm64: podman builds only for this machine (linux/amd64); use --engine docker (buildx) for other architectures");
+  });
+
+  it("names the local bases after the Node.js release and Debian suite they carry, pinned with the registry's integrity", () => {
+    expect(LOCAL_BASES).toEqual({ build: `localhost/eks-mesh-platform/node-build:${PINS.image}-trixie`, runtime: `localhost/eks-mesh-platform/node-runtime:${PINS.image}-trixie` });
+    expect(PINS.image.split(".")[0]).toBe("24");
+    for (const v of [...PINS.test, PINS.image]) expect(PINS.releases[v].integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    // The releases CI tests the tool under are the oldest and newest LTS lines engines admits.
+    const engines = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).engines.node as string;
+    expect(PINS.test.map((v) => v.split(".")[0])).toEqual(engines.split("||").map((r) => r.trim().replace(/^\^(\d+)\..*$/, "$1")));
   });
 
   it("reads outputs as terraform and cdktf write them, and prints the commands with --dry-run", () => {
@@ -157,9 +202,13 @@ describe("npm run images: the plan (no Docker needed)", () => {
     expect(out.split("\n")).toEqual([
       `aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin ${registry}`,
       "# skipped if this succeeds: aws ecr describe-images --region us-east-1 --repository-name eksmesh-dev/frontend --image-ids imageTag=1.0.0",
-      `docker buildx build --platform linux/amd64 --file apps/services/frontend/Dockerfile --tag ${registry}/eksmesh-dev/frontend:1.0.0 --label org.opencontainers.image.version=1.0.0 --push .`,
+      `docker buildx build --platform linux/amd64 --file apps/services/frontend/Dockerfile --tag ${registry}/eksmesh-dev/frontend:1.0.0 --label org.opencontainers.image.version=1.0.0 --metadata-file '<digest-dir>/frontend-1.0.0.digest.json' --push .`,
       "",
     ]);
     expect(main(["--bogus"], () => {}, (t) => (err += t))).toBe(64);
+    expect(main(["--bases", "nearby"], () => {}, (t) => (err = t))).toBe(64);
+    expect(err.split("\n")[0]).toBe("unknown or incomplete flag --bases (public, local or auto)");
+    expect(main(["--bases", "local", "--outputs-file", file], () => {}, (t) => (err = t))).toBe(1);
+    expect(err).toBe("images: --bases local needs --engine podman: the local bases live in podman's store (npm run images:bases)\n");
   });
 });

