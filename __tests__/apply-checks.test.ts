@@ -202,8 +202,9 @@ describe("egress-without-nat", () => {
 });
 
 describe("the rules are documented", () => {
-  it("the README's table lists every rule by id", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    for (const rule of APPLY_RULES) expect(readme, rule.id).toContain(`\`${rule.id}\``);
+  it("the generated reference page lists every rule by id, and the README links it", () => {
+    const page = fs.readFileSync(path.join(ROOT, "docs", "reference", "checks.md"), "utf8");
+    for (const rule of APPLY_RULES) expect(page, rule.id).toContain(`| \`${rule.id}\` | ${rule.checks.replace(/\|/g, "\\|")} |`);
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain("docs/reference/checks.md");
   });
 });

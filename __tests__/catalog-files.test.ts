@@ -137,7 +137,7 @@ describe("catalog files", () => {
 
   it("refuses a file that does not exist, is not YAML, or exports nothing", () => {
     expect(refusal(withDev({ workloads: { catalog: "teams/none.yaml" } }))).toContain(
-      "  - workloads.catalog: the catalog file teams/none.yaml does not exist (relative paths start at the project root); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: reference, yelb",
+      "  - workloads.catalog: the catalog file teams/none.yaml does not exist (in an environment file a relative path starts at that file's folder); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: reference, yelb",
     );
     const broken = write("broken.yaml", "name: shop\nservices: [\n");
     expect(refusal(withDev({ workloads: { catalog: broken } }))).toMatch(/ {2}- workloads\.catalog: catalog broken\.yaml is not valid YAML \(line 3\): /);
@@ -151,9 +151,37 @@ describe("catalog files", () => {
   });
 });
 
+describe("a catalog path in an environment file", () => {
+  const team = fs.mkdtempSync(path.join(os.tmpdir(), "catalog-relative-"));
+  fs.mkdirSync(path.join(team, "envs"));
+  fs.mkdirSync(path.join(team, "catalogs"));
+  fs.copyFileSync(path.join(ROOT, "apps", "reference.yaml"), path.join(team, "catalogs", "shop.yaml"));
+  const env = (name: string, catalog: string) => {
+    const file = path.join(team, "envs", name);
+    fs.writeFileSync(file, `platform: { name: team, throwaway: true }\nedge: { insecurePlainHttpForThrowawayEnvironment: true }\nworkloads:\n  catalog: ${catalog}\n`);
+    return file;
+  };
+
+  it("starts at the environment file's folder, wherever synth is run from", () => {
+    const loaded = loadConfig({ PLATFORM_CONFIG: env("qa.yaml", "../catalogs/shop.yaml") });
+    expect(loaded.config.workloads.app.services).toHaveLength(4);
+    expect(loaded.config.workloads.catalog).toBe(path.join(team, "catalogs", "shop.yaml"));
+  });
+
+  it("names the file it looked for when the path is wrong, with where relative paths start", () => {
+    expect(() => loadConfig({ PLATFORM_CONFIG: env("typo.yaml", "catalogs/shop.yaml") })).toThrow(
+      `workloads.catalog: the catalog file ${path.join(team, "envs", "catalogs", "shop.yaml")} does not exist (in an environment file a relative path starts at that file's folder)`,
+    );
+  });
+
+  it("leaves a shipped catalog's name alone", () => {
+    expect(loadConfig({ PLATFORM_CONFIG: env("named.yaml", "yelb") }).config.workloads.app.name).toBe("yelb");
+  });
+});
+
 describe("environment files in YAML", () => {
   it("PLATFORM_CONFIG takes a YAML file, with its schema line, and names refused fields with their line", () => {
-    const good = write("team.yaml", "# yaml-language-server: $schema=../schemas/platform-config.schema.json\nplatform: { name: team, environment: qa }\nedge: { insecurePlainHttpForThrowawayEnvironment: true }\nnetwork:\n  availabilityZones: [us-east-1a, us-east-1b]\nworkloads:\n  catalog: apps/reference.yaml\n");
+    const good = write("team.yaml", `# yaml-language-server: $schema=../schemas/platform-config.schema.json\nplatform: { name: team, environment: qa, throwaway: true }\nedge: { insecurePlainHttpForThrowawayEnvironment: true }\nnetwork:\n  availabilityZones: [us-east-1a, us-east-1b]\nworkloads:\n  catalog: ${path.join(ROOT, "apps", "reference.yaml")}\n`);
     const loaded = loadConfig({ PLATFORM_CONFIG: good });
     expect(loaded.config.platform.name).toBe("team");
     expect(loaded.config.workloads.app.services).toHaveLength(4);
@@ -170,7 +198,7 @@ describe("environment files in YAML", () => {
   });
 
   it("a JSON environment may carry $schema", () => {
-    const file = write("team.json", JSON.stringify({ $schema: "../schemas/platform-config.schema.json", platform: { name: "team" }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }));
+    const file = write("team.json", JSON.stringify({ $schema: "../schemas/platform-config.schema.json", platform: { name: "team", throwaway: true }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }));
     expect(loadConfig({ PLATFORM_CONFIG: file }).config.platform.name).toBe("team");
   });
 });

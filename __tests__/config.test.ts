@@ -10,12 +10,12 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** The message a refused config produces (fails the test if it is accepted). */
 /** The one field without a default for the reference catalog (it has a public service): the edge's domain, or the opt-out. */
-const THROWAWAY = { edge: { insecurePlainHttpForThrowawayEnvironment: true } };
+const THROWAWAY = { platform: { throwaway: true }, edge: { insecurePlainHttpForThrowawayEnvironment: true } };
 
 describe("defaults", () => {
   it("accepts a config with only the edge opt-out and resolves every default", () => {
     const c = parseConfig(THROWAWAY);
-    expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {}, orchestrator: "eks" });
+    expect(c.platform).toEqual({ name: "eksmesh", environment: "dev", region: "us-east-1", tags: {}, throwaway: true, orchestrator: "eks" });
     expect(c.state).toEqual({ backend: "local", directory: "state" });
     expect(c.network.cidr).toBe("10.0.0.0/16");
     expect(c.network.azCount).toBe(2);
@@ -41,12 +41,12 @@ describe("defaults", () => {
   });
 
   it("takes the zone count from explicit zones", () => {
-    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
+    const c = parseConfig({ ...THROWAWAY, platform: { throwaway: true, region: "eu-west-1" }, network: { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } });
     expect(c.network.azCount).toBe(3);
   });
 
   it("defaults the S3 backend's region to the platform region", () => {
-    const c = parseConfig({ ...THROWAWAY, platform: { region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/team-tf-state" } });
+    const c = parseConfig({ ...THROWAWAY, platform: { throwaway: true, region: "eu-west-1" }, state: { backend: "s3", bucket: "team-state", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/team-tf-state" } });
     expect(c.state).toMatchObject({ backend: "s3", bucket: "team-state", region: "eu-west-1", keyPrefix: "eks-mesh-platform" });
   });
 });
@@ -136,5 +136,24 @@ describe("synth with a bad config (the real entry point)", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('network.cidr: "10.0.0.0/33" is not an IPv4 CIDR block');
     expect(fs.readdirSync(dir).sort()).toEqual(["bad.json"]);
+  });
+});
+
+describe("Kubernetes versions EKS no longer offers", () => {
+  it("refuses a minor past its extended support, and one older than the calendar, naming what EKS offers", () => {
+    // One line each: the add-on build check stays quiet when the version itself is refused.
+    expect(refusal({ ...THROWAWAY, cluster: { kubernetesVersion: "1.31" } }).split("\n").slice(1, -1)).toEqual([
+      '  - cluster.kubernetesVersion: "1.31" left EKS on 2026-11-26 (end of extended support), so EKS would refuse to create the cluster; EKS offers 1.32 to 1.35 (EKS release calendar as of 2026-12-02): use 1.35',
+    ]);
+    expect(refusal({ ...THROWAWAY, cluster: { kubernetesVersion: "1.27" } }).split("\n").slice(1, -1)).toEqual([
+      '  - cluster.kubernetesVersion: "1.27" left EKS before 1.29 did, so EKS would refuse to create the cluster; EKS offers 1.32 to 1.35 (EKS release calendar as of 2026-12-02): use 1.35',
+    ]);
+  });
+
+  it("accepts every minor still in standard or extended support", () => {
+    for (const v of ["1.32", "1.33", "1.34", "1.35"]) {
+      const addons = v === "1.35" ? {} : { addons: { "kube-proxy": { version: `v${v}.0-eksbuild.1` } } };
+      expect(parseConfig({ ...THROWAWAY, cluster: { kubernetesVersion: v, ...addons } } as never).cluster.kubernetesVersion).toBe(v);
+    }
   });
 });

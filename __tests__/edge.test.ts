@@ -34,7 +34,7 @@ describe("edge config: a public service needs a domain", () => {
       '  - edge: the "reference" catalog has public services (frontend), but no domain is configured, so its load balancer would serve plain HTTP. ' +
         'Give the platform a domain: edge: { domainName: "app.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } (the platform creates and DNS-validates the certificate and the alias record in that Route 53 zone), ' +
         'or edge: { domainName: "app.example.com", certificateArn: "arn:aws:acm:<region>:<account>:certificate/<id>" } (a certificate you already have). ' +
-        "For a throwaway environment only: edge: { insecurePlainHttpForThrowawayEnvironment: true }",
+        "For a throwaway environment only: platform: { throwaway: true } with edge: { insecurePlainHttpForThrowawayEnvironment: true }",
     ]);
   });
 
@@ -66,10 +66,16 @@ describe("edge config: a public service needs a domain", () => {
     ]);
   });
 
-  it("refuses the insecure opt-out in a production environment and next to a domain", () => {
-    expect(refusal(withDev({ platform: { environment: "prod" } }))).toEqual([
-      '  - edge.insecurePlainHttpForThrowawayEnvironment: is true in environment "prod", which looks like production: production must serve HTTPS. Remove it and give edge.domainName with edge.hostedZoneId or edge.certificateArn',
-    ]);
+  it("refuses the insecure opt-out in any environment not declared throwaway, whatever its name, and next to a domain", () => {
+    for (const environment of ["prod", "prd", "live", "staging"]) {
+      expect(refusal(withDev({ platform: { environment, throwaway: false } }))).toEqual([
+        `  - edge.insecurePlainHttpForThrowawayEnvironment: is true in environment "${environment}", which is not declared throwaway: plain HTTP sends logins in clear text. Serve HTTPS (edge.domainName with edge.hostedZoneId or edge.certificateArn), or, for an environment nobody relies on, declare it with platform: { throwaway: true }`,
+      ]);
+    }
+    // Not declaring is refusing: the default is false.
+    expect(refusal({ edge: { insecurePlainHttpForThrowawayEnvironment: true } })).toHaveLength(1);
+    // The declaration decides, not the name.
+    expect(parseConfig(withDev({ platform: { environment: "review-42" } })).edge.tls).toEqual({ mode: "insecure-plain-http" });
     expect(refusal(withDev({ edge: { domainName: "dev.example.com", hostedZoneId: ZONE } }))).toEqual([
       "  - edge.insecurePlainHttpForThrowawayEnvironment: is true, but a domain or certificate is configured too; remove the opt-out to serve HTTPS on that domain",
     ]);

@@ -13,7 +13,7 @@ import { readStructuredFile } from "../input/source-file";
 import devConfig from "../config/environments/dev";
 import ecsConfig from "../config/environments/ecs";
 import prodConfig from "../config/environments/prod";
-import { generateJsonSchemas, REGENERATE_COMMAND, staleJsonSchemas } from "../scripts/json-schemas";
+import { generatedFiles, REGENERATE_COMMAND, staleJsonSchemas } from "../scripts/json-schemas";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", file), "utf8")) as object;
@@ -29,11 +29,14 @@ describe("generated JSON Schemas", () => {
 
   it("the staleness check fails on an edited file (so the test above can fail)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "schemas-"));
-    fs.mkdirSync(path.join(dir, "schemas"));
-    for (const [file, text] of Object.entries(generateJsonSchemas())) fs.writeFileSync(path.join(dir, file), text);
+    for (const [file, text] of Object.entries(generatedFiles())) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
     expect(staleJsonSchemas(dir)).toEqual([]);
     fs.writeFileSync(path.join(dir, "schemas", "catalog.schema.json"), "{}\n");
-    expect(staleJsonSchemas(dir)).toEqual(["schemas/catalog.schema.json"]);
+    fs.writeFileSync(path.join(dir, "docs", "reference", "configuration.md"), "# edited by hand\n");
+    expect(staleJsonSchemas(dir)).toEqual(["schemas/catalog.schema.json", "docs/reference/configuration.md"]);
   });
 
   it("carry the fields' doc comments as descriptions, for editor hovers", () => {
@@ -58,5 +61,17 @@ describe("generated JSON Schemas", () => {
     const svc = JSON.parse(JSON.stringify(CATALOGS.reference.services[0]));
     expect(catalogSchema({ name: "x", services: [{ ...svc, port: 70000 }] })).toBe(false);
     expect(catalogSchema({ name: "x", services: [{ ...svc, placment: "ec2" }] })).toBe(false);
+  });
+});
+
+describe("generated reference pages (docs/reference/)", () => {
+  const page = fs.readFileSync(path.join(ROOT, "docs", "reference", "configuration.md"), "utf8");
+  it("give every section of the config a table, with each field's type and default", () => {
+    for (const section of ["platform", "state", "network", "cluster", "mesh", "workloads", "edge", "ecs", "observability"]) expect(page).toContain(`\n## ${section}\n`);
+    expect(page).toMatch(/\| `network\.azCount` \| integer 2–6 \| .*Default: 2 \|/);
+    expect(page).toMatch(/\| `mesh\.implementation` \| `"appmesh"`, `"vpc-lattice"` \|/);
+    // A union is documented per variant, named by its discriminator.
+    expect(page).toMatch(/\| `state\.bucket` \(backend: "s3"\) \| string \| .*Required\. \|/);
+    expect(page).toMatch(/\| `cluster\.nodeGroups\.<name>\.instanceTypes` \|/);
   });
 });

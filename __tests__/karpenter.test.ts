@@ -98,7 +98,7 @@ describe("Karpenter config refusals name the field", () => {
 
   it("defaults: autoscaling none, one on-demand amd64 default pool, VPA off", () => {
     // The smallest config that synthesizes: everything at its default but the public edge, which has none.
-    const c = parseConfig({ edge: { insecurePlainHttpForThrowawayEnvironment: true } });
+    const c = parseConfig({ platform: { throwaway: true }, edge: { insecurePlainHttpForThrowawayEnvironment: true } });
     expect(c.cluster.autoscaling).toBe("none");
     expect(c.cluster.verticalPodAutoscaler).toBe(false);
     expect(c.cluster.karpenter.chartVersion).toBe("1.14.1");

@@ -79,7 +79,7 @@ describe("network stack, non-default configs", () => {
   });
 
   it("without pinned zones, takes the first N opt-in-free zones of the region", () => {
-    const s = synthPlatform({ network: { azCount: 3 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } });
+    const s = synthPlatform({ platform: { throwaway: true }, network: { azCount: 3 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } });
     expect(s.data("network", "aws_availability_zones")["available-zones"].filter).toEqual([{ name: "opt-in-status", values: ["opt-in-not-required"] }]);
     expect(s.resource("network", "aws_subnet", "private-subnet-2").availability_zone).toBe("${element(data.aws_availability_zones.available-zones.names, 2)}");
   });

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { type PlatformConfig, type PlatformConfigInput, platformConfigSchema } from "./schema";
 import { allowedKeysAt } from "../input/schema-keys";
 import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../input/source-file";
+import { SHIPPED_CATALOGS } from "../apps";
 
 /** A configuration the platform refuses. Its message is complete: print it and exit non-zero. */
 export class ConfigError extends Error {
@@ -100,7 +101,22 @@ export function parseConfig(input: unknown, origin = "config", lineOf?: LineOf):
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigSource {
   const file = resolveConfigFile(env);
   const input = readInput(file);
-  return { file: displayPath(file), config: parseConfig(input.data, displayPath(file), input.lineOf) };
+  return { file: displayPath(file), config: parseConfig(withCatalogRelativeTo(input.data, path.dirname(file)), displayPath(file), input.lineOf) };
+}
+
+/**
+ * A catalog path in an environment file starts at that file's folder (as compose, kustomize
+ * and eksctl resolve theirs), so an environment and its catalog move together; a shipped
+ * catalog's name and an absolute path stay as they are.
+ */
+export function withCatalogRelativeTo(data: unknown, dir: string): unknown {
+  const workloads = (data as { workloads?: { catalog?: unknown } } | undefined)?.workloads;
+  const ref = workloads?.catalog;
+  if (typeof ref !== "string" || Object.hasOwn(SHIPPED_CATALOGS.catalogs, ref) || path.isAbsolute(ref)) return data;
+  const resolved = path.resolve(dir, ref);
+  const rel = path.relative(PROJECT_ROOT, resolved);
+  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? resolved : rel.split(path.sep).join("/");
+  return { ...(data as object), workloads: { ...workloads, catalog: shown } };
 }
 
 export type { PlatformConfig, PlatformConfigInput };

@@ -21,6 +21,26 @@ export const DEFAULT_ADDON_VERSIONS: Record<CoreAddon, string> = {
   coredns: "v1.13.2-eksbuild.4",
 };
 
+/**
+ * The EKS Kubernetes release calendar: when each minor's standard and extended support end
+ * (14 + 12 months after its EKS release). EKS creates clusters only on minors still in one of
+ * the two, so a minor past its extended support is refused at synth. From the EKS user guide,
+ * "Understand the Kubernetes version lifecycle on EKS", release calendar
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), as of EKS_CALENDAR_AS_OF.
+ */
+export const EKS_CALENDAR_AS_OF = "2026-12-02";
+export const EKS_KUBERNETES_CALENDAR: Readonly<Record<string, { readonly endOfStandardSupport: string; readonly endOfExtendedSupport: string }>> = {
+  "1.29": { endOfStandardSupport: "2025-03-23", endOfExtendedSupport: "2026-03-23" },
+  "1.30": { endOfStandardSupport: "2025-07-23", endOfExtendedSupport: "2026-07-23" },
+  "1.31": { endOfStandardSupport: "2025-11-26", endOfExtendedSupport: "2026-11-26" },
+  "1.32": { endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },
+  "1.33": { endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
+  "1.34": { endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
+  "1.35": { endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
+};
+/** The oldest minor of the calendar; anything older left EKS before the calendar begins. */
+export const OLDEST_CALENDAR_MINOR = "1.29";
+
 /** The most CIDRs EKS accepts for the public endpoint (not adjustable). */
 export const MAX_PUBLIC_ACCESS_CIDRS = 40;
 

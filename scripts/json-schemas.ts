@@ -2,7 +2,8 @@
  * Generates the JSON Schemas editors use to complete and check environment files and
  * catalog files, from the zod schemas themselves (never written by hand):
  *
- *   npm run schemas            writes schemas/*.schema.json
+ *   npm run schemas            writes schemas/*.schema.json and the reference pages of
+ *                              docs/reference/ (scripts/reference-docs.ts), from the same source
  *   npm run schemas -- --check exits 1 when a committed file is stale (the test does the same)
  *
  * Descriptions come from the doc comments on the schema fields (config/**, apps/**): each
@@ -15,6 +16,7 @@ import ts from "typescript";
 import { z } from "zod";
 import { catalogSchema } from "../apps/catalog/types";
 import { platformConfigSchema } from "../config/schema";
+import { generateReferenceDocs } from "./reference-docs";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_DIR = "schemas";
@@ -114,9 +116,15 @@ function describe(node: unknown, docs: Map<string, Record<string, string>>): voi
   for (const v of Object.values(obj)) describe(v, docs);
 }
 
+/** Every generated file: the JSON Schemas and the reference pages made from them. */
+export function generatedFiles(): Record<string, string> {
+  const schemas = generateJsonSchemas();
+  return { ...schemas, ...generateReferenceDocs(schemas) };
+}
+
 /** Files whose committed text differs from what the zod schemas generate now. */
 export function staleJsonSchemas(root = ROOT): string[] {
-  return Object.entries(generateJsonSchemas())
+  return Object.entries(generatedFiles())
     .filter(([file, text]) => {
       const full = path.join(root, file);
       return !fs.existsSync(full) || fs.readFileSync(full, "utf8") !== text;
@@ -133,8 +141,8 @@ function main(argv: readonly string[]): number {
     }
     return 0;
   }
-  fs.mkdirSync(path.join(ROOT, SCHEMA_DIR), { recursive: true });
-  for (const [file, text] of Object.entries(generateJsonSchemas())) {
+  for (const [file, text] of Object.entries(generatedFiles())) {
+    fs.mkdirSync(path.dirname(path.join(ROOT, file)), { recursive: true });
     fs.writeFileSync(path.join(ROOT, file), text);
     process.stdout.write(`wrote ${file}\n`);
   }

@@ -32,29 +32,34 @@ export interface PlatformStacks {
  * outputs from their state (never through cdktf's implicit cross-stack references), and
  * declares the dependency here, so cdktf's manifest and `cdktf deploy` carry the order.
  */
-export function buildPlatform(app: App, config: PlatformConfig, options: { planStandIns?: PlanStandIns } = {}): PlatformStacks {
+export function buildPlatform(app: App, config: PlatformConfig, options: { planStandIns?: PlanStandIns; onStep?: (doing: string) => void } = {}): PlatformStacks {
   const props = { config, planStandIns: options.planStandIns };
-  const network = new NetworkStack(app, props);
+  // Names the stack under construction, so an internal error can say where it happened.
+  const build = <T>(name: string, make: () => T): T => {
+    options.onStep?.(`building the ${name} stack`);
+    return make();
+  };
+  const network = build("network", () => new NetworkStack(app, props));
   if (config.platform.orchestrator === "ecs") {
-    const ecsCluster = new EcsClusterStack(app, props);
+    const ecsCluster = build("ecs-cluster", () => new EcsClusterStack(app, props));
     ecsCluster.addDependency(network);
-    const ecsServices = new EcsServicesStack(app, props);
+    const ecsServices = build("ecs-services", () => new EcsServicesStack(app, props));
     ecsServices.addDependency(network);
     ecsServices.addDependency(ecsCluster);
-    return { network, ecsCluster, ecsServices, bootstrap: bootstrapStack(app, config) };
+    return { network, ecsCluster, ecsServices, bootstrap: build("bootstrap", () => bootstrapStack(app, config)) };
   }
-  const cluster = new ClusterStack(app, props);
+  const cluster = build("cluster", () => new ClusterStack(app, props));
   cluster.addDependency(network);
-  const mesh = new MeshStack(app, props);
+  const mesh = build("mesh", () => new MeshStack(app, props));
   mesh.addDependency(cluster);
-  const workloads = new WorkloadsStack(app, props);
+  const workloads = build("workloads", () => new WorkloadsStack(app, props));
   workloads.addDependency(cluster);
   workloads.addDependency(mesh);
-  const observability = new ObservabilityStack(app, props);
+  const observability = build("observability", () => new ObservabilityStack(app, props));
   observability.addDependency(network);
   observability.addDependency(cluster);
   observability.addDependency(workloads);
-  return { network, cluster, mesh, workloads, observability, bootstrap: bootstrapStack(app, config) };
+  return { network, cluster, mesh, workloads, observability, bootstrap: build("bootstrap", () => bootstrapStack(app, config)) };
 }
 
 /** The state bucket, only when the config uses the S3 backend (deployed once, with local state). */

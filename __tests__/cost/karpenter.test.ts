@@ -7,7 +7,7 @@ import { buildCostReport } from "../../cost/model";
 import { DEFAULT_PRICES as P } from "../../placement/prices";
 import type { CostInput } from "../../placement/types";
 
-const karpenter = (pool: Record<string, unknown> = {}) => parseConfig({ edge: { insecurePlainHttpForThrowawayEnvironment: true }, cluster: { karpenter: { nodePools: { default: pool } } } } as never).cluster.karpenter;
+const karpenter = (pool: Record<string, unknown> = {}) => parseConfig({ platform: { throwaway: true }, edge: { insecurePlainHttpForThrowawayEnvironment: true }, cluster: { karpenter: { nodePools: { default: pool } } } } as never).cluster.karpenter;
 
 // Ten 1 vCPU / 1.5 GiB pods on EC2: one fits a t3.medium's free room, so two managed nodes take two.
 const BUSY: CostInput = {

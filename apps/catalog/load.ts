@@ -59,7 +59,7 @@ export function loadCatalog(ref: string, shipped: ShippedCatalogs): LoadedCatalo
   const file = path.resolve(PROJECT_ROOT, ref);
   const shown = displayPath(file);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return { error: `the catalog file ${ref} does not exist (relative paths start at the project root); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: ${Object.keys(shipped.catalogs).join(", ")}` };
+    return { error: `the catalog file ${ref} does not exist (in an environment file a relative path starts at that file's folder); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: ${Object.keys(shipped.catalogs).join(", ")}` };
   }
   const label = `catalog ${shown}`;
   if (isStructuredFile(file)) {

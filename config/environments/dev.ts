@@ -3,7 +3,8 @@ import { defineConfig } from "../define";
 // The embedded default: small, single NAT, local state. Every omitted field takes the
 // schema's default (see the README's config reference).
 export default defineConfig({
-  platform: { name: "eksmesh", environment: "dev", region: "us-east-1" },
+  // Nothing here is kept or serves real users: the one environment allowed plain HTTP.
+  platform: { name: "eksmesh", environment: "dev", region: "us-east-1", throwaway: true },
   state: { backend: "local" },
   // Pinned zones keep subnets where they are even when AWS adds a zone to the region.
   network: { availabilityZones: ["us-east-1a", "us-east-1b"] },

@@ -4,7 +4,7 @@ import { defineConfig } from "../define";
 // ecs-cluster and ecs-services (see the README's "The same catalog on ECS"). Small, single
 // NAT (the EC2 capacity provider's instances register with ECS through it), local state.
 export default defineConfig({
-  platform: { name: "eksmesh", environment: "ecs", region: "us-east-1", orchestrator: "ecs" },
+  platform: { name: "eksmesh", environment: "ecs", region: "us-east-1", orchestrator: "ecs", throwaway: true },
   state: { backend: "local" },
   // Pinned zones keep subnets where they are even when AWS adds a zone to the region.
   network: { availabilityZones: ["us-east-1a", "us-east-1b"] },

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { autoscalingFields, checkAutoscaling, resolveKarpenter } from "./autoscaling";
 import { iamArn, intInRange, labelKey, labelValue, logRetentionDays, namespaceName } from "../../input/fields";
-import { AMI_TYPES, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, MAX_PUBLIC_ACCESS_CIDRS, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
+import { AMI_TYPES, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, EKS_CALENDAR_AS_OF, EKS_KUBERNETES_CALENDAR, MAX_PUBLIC_ACCESS_CIDRS, OLDEST_CALENDAR_MINOR, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
 import { PLATFORM_NODE_LABELS } from "../../facts/labels";
 import { FARGATE_LIMITS } from "../../facts/fargate";
 
@@ -12,9 +12,25 @@ import { FARGATE_LIMITS } from "../../facts/fargate";
 
 const quote = (v: unknown) => JSON.stringify(v);
 
-const kubernetesVersion = z.string().regex(/^1\.\d{2}$/, {
-  error: (i) => `${quote(i.input)} is not a Kubernetes minor version; write it like "1.35" (no "v", no patch number)`,
-});
+const minorNumber = (v: string) => Number(v.split(".")[1]);
+/** Minors EKS still creates clusters on, as of the calendar's date (facts/eks.ts). */
+const OFFERED_MINORS = Object.entries(EKS_KUBERNETES_CALENDAR)
+  .filter(([, c]) => c.endOfExtendedSupport > EKS_CALENDAR_AS_OF)
+  .map(([v]) => v);
+const kubernetesVersion = z
+  .string()
+  .regex(/^1\.\d{2}$/, {
+    error: (i) => `${quote(i.input)} is not a Kubernetes minor version; write it like "1.35" (no "v", no patch number)`,
+  })
+  .superRefine((v, ctx) => {
+    const offered = `EKS offers ${OFFERED_MINORS[0]} to ${OFFERED_MINORS.at(-1)} (EKS release calendar as of ${EKS_CALENDAR_AS_OF})`;
+    const calendar = EKS_KUBERNETES_CALENDAR[v];
+    if (calendar && calendar.endOfExtendedSupport <= EKS_CALENDAR_AS_OF) {
+      ctx.addIssue({ code: "custom", input: v, message: `"${v}" left EKS on ${calendar.endOfExtendedSupport} (end of extended support), so EKS would refuse to create the cluster; ${offered}: use ${DEFAULT_KUBERNETES_VERSION}` });
+    } else if (!calendar && minorNumber(v) < minorNumber(OLDEST_CALENDAR_MINOR)) {
+      ctx.addIssue({ code: "custom", input: v, message: `"${v}" left EKS before ${OLDEST_CALENDAR_MINOR} did, so EKS would refuse to create the cluster; ${offered}: use ${DEFAULT_KUBERNETES_VERSION}` });
+    }
+  });
 
 // Kubernetes names and labels (input/fields.ts); node labels and taints are never empty (EKS refuses "").
 const nodeLabelValue = labelValue({ nonEmpty: true });
@@ -315,7 +331,9 @@ function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): 
   const minor = c.kubernetesVersion;
   const proxy = c.addons["kube-proxy"].version;
   const proxyMinor = /^v(\d+\.\d+)\.\d+-eksbuild\.\d+$/.exec(proxy)?.[1];
-  if (/^1\.\d{2}$/.test(minor) && proxyMinor && proxyMinor !== minor) {
+  // A minor EKS no longer offers is refused on its own field; a matching build would not help.
+  const offered = /^1\.\d{2}$/.test(minor) && (OFFERED_MINORS.includes(minor) || !EKS_KUBERNETES_CALENDAR[minor] && minorNumber(minor) > minorNumber(OLDEST_CALENDAR_MINOR));
+  if (offered && proxyMinor && proxyMinor !== minor) {
     issue(
       ["addons", "kube-proxy", "version"],
       `"${proxy}" is a build for Kubernetes ${proxyMinor} but kubernetesVersion is "${minor}"; use a v${minor}.x build (aws eks describe-addon-versions --kubernetes-version ${minor} --addon-name kube-proxy)`,

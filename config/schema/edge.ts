@@ -137,7 +137,7 @@ export type EdgeSettings = EdgeInput & { readonly tls: PublicEdgeTls };
 
 /** The sections the edge rules read. */
 interface EdgeSections {
-  readonly platform: { readonly environment: string; readonly region: string };
+  readonly platform: { readonly environment: string; readonly region: string; readonly throwaway: boolean };
   readonly edge: EdgeInput;
   readonly workloads: { readonly catalog: string; readonly app: { readonly services: readonly { readonly name: string; readonly public?: unknown }[] } };
 }
@@ -148,7 +148,7 @@ export function missingDomainMessage(catalog: string, publicServices: readonly s
     `the "${catalog}" catalog has public services (${publicServices.join(", ")}), but no domain is configured, so its load balancer would serve plain HTTP. ` +
     `Give the platform a domain: edge: { domainName: "app.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } (the platform creates and DNS-validates the certificate and the alias record in that Route 53 zone), ` +
     `or edge: { domainName: "app.example.com", certificateArn: "arn:aws:acm:<region>:<account>:certificate/<id>" } (a certificate you already have). ` +
-    `For a throwaway environment only: edge: { ${INSECURE_OPT_OUT}: true }`
+    `For a throwaway environment only: platform: { throwaway: true } with edge: { ${INSECURE_OPT_OUT}: true }`
   );
 }
 
@@ -163,8 +163,10 @@ export function resolveEdge(config: EdgeSections, ctx: z.RefinementCtx): EdgeSet
   const hasCertificate = e.hostedZoneId !== undefined || e.certificateArn !== undefined;
 
   if (e[INSECURE_OPT_OUT]) {
-    if (/prod/.test(config.platform.environment)) {
-      issue([INSECURE_OPT_OUT], `is true in environment "${config.platform.environment}", which looks like production: production must serve HTTPS. Remove it and give edge.domainName with edge.hostedZoneId or edge.certificateArn`);
+    // Tied to an explicit declaration, not to the environment's name ("prd", "live" and
+    // "prod-eu" are all production).
+    if (!config.platform.throwaway) {
+      issue([INSECURE_OPT_OUT], `is true in environment "${config.platform.environment}", which is not declared throwaway: plain HTTP sends logins in clear text. Serve HTTPS (edge.domainName with edge.hostedZoneId or edge.certificateArn), or, for an environment nobody relies on, declare it with platform: { throwaway: true }`);
     }
     if (e.domainName !== undefined || hasCertificate) {
       issue([INSECURE_OPT_OUT], "is true, but a domain or certificate is configured too; remove the opt-out to serve HTTPS on that domain");
