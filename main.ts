@@ -21,7 +21,7 @@ function main(): void {
   let doing = `loading the config (${process.env.PLATFORM_CONFIG ?? `PLATFORM_ENV=${process.env.PLATFORM_ENV || "dev"}`})`;
   try {
     const source = loadConfig();
-    doing = "reading the pull-request plan stand-ins (EKS_MESH_PLAN_STAND_INS)";
+    doing = "reading the pull-request plan stand-ins (PLATFORM_PLAN_STANDINS)";
     const planStandIns = planStandInsFromEnv(process.env);
     doing = `preparing ${staging}`;
     fs.rmSync(staging, { recursive: true, force: true });

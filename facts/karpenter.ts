@@ -85,8 +85,5 @@ export const DEFAULT_CATEGORIES: readonly InstanceCategory[] = ["c", "m", "r"];
 /** Instance generations Karpenter may pick when a pool gives categories: 5 and newer (the cost model's and the schema's families). */
 export const MIN_INSTANCE_GENERATION = 4;
 
-/** Reasons Karpenter names in a disruption budget. */
-export const DISRUPTION_REASONS = ["Underutilized", "Empty", "Drifted"] as const;
-
 /** Label keys and prefixes Karpenter (and Kubernetes) reserve; a pool's own labels may not use them. */
 export const RESERVED_LABEL_PREFIXES = ["karpenter.sh/", "karpenter.k8s.aws/", "kubernetes.io/", "k8s.io/", "node.kubernetes.io/", "topology.kubernetes.io/", "eks.amazonaws.com/"];

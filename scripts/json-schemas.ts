@@ -52,6 +52,8 @@ export function generateJsonSchemas(): Record<string, string> {
 /** Doc comments of object-literal properties, keyed by the literal's sorted key list. */
 function collectDocComments(dirs: string[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
+  const byVariable = new Map<string, { keys: string; docs: Record<string, string> }>();
+  const aliases: [property: string, variable: string][] = [];
   const files = dirs.flatMap((d) => listTs(d));
   for (const file of files) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
@@ -65,11 +67,28 @@ function collectDocComments(dirs: string[]): Map<string, Record<string, string>>
           const text = docText(p);
           if (text) docs[p.name.text] = text;
         }
-        if (keys.length > 0 && Object.keys(docs).length > 0) out.set(keyOf(keys), { ...out.get(keyOf(keys)), ...docs });
+        if (keys.length > 0 && Object.keys(docs).length > 0) {
+          out.set(keyOf(keys), { ...out.get(keyOf(keys)), ...docs });
+          // Two sections can share a key set ({ enabled, retentionDays }); the property that
+          // holds the literal tells them apart.
+          const parent = holderName(node);
+          if (parent) out.set(`${parent}\u0001${keyOf(keys)}`, docs);
+          if (parent) byVariable.set(parent, { keys: keyOf(keys), docs });
+        }
+      }
+      // `fargate: fargateLogs` (or `fargateLogs.default(...)`): the property takes the variable's docs.
+      if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) {
+        let e: ts.Expression = node.initializer;
+        while (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) e = ts.isCallExpression(e) ? e.expression : e.expression;
+        if (ts.isIdentifier(e)) aliases.push([node.name.text, e.text]);
       }
       ts.forEachChild(node, visit);
     };
     visit(source);
+  }
+  for (const [property, variable] of aliases) {
+    const v = byVariable.get(variable);
+    if (v) out.set(`${property}\u0001${v.keys}`, v.docs);
   }
   return out;
 }
@@ -96,24 +115,39 @@ function docText(node: ts.Node): string {
 
 const keyOf = (keys: readonly string[]) => [...keys].sort().join("\u0000");
 
+/** The name of the property whose value (through z.strictObject(...).default(...) calls) is this literal. */
+function holderName(literal: ts.Node): string | undefined {
+  for (let n = literal.parent; n && !ts.isObjectLiteralExpression(n) && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) return n.name.text;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
+  }
+  return undefined;
+}
+
 /** Adds descriptions to every object's properties whose key set matches a documented literal. */
-function describe(node: unknown, docs: Map<string, Record<string, string>>): void {
+function describe(node: unknown, docs: Map<string, Record<string, string>>, holder?: string): void {
   if (Array.isArray(node)) {
-    for (const n of node) describe(n, docs);
+    for (const n of node) describe(n, docs, holder);
     return;
   }
   if (!node || typeof node !== "object") return;
   const obj = node as JsonSchema;
   const props = obj.properties as Record<string, JsonSchema> | undefined;
   if (props && typeof props === "object") {
-    const found = docs.get(keyOf(Object.keys(props)));
+    const found = (holder !== undefined ? docs.get(`${holder}\u0001${keyOf(Object.keys(props))}`) : undefined) ?? docs.get(keyOf(Object.keys(props)));
     if (found) {
       for (const [k, text] of Object.entries(found)) {
         if (props[k] && typeof props[k] === "object" && props[k].description === undefined) props[k] = { description: text, ...props[k] };
       }
     }
   }
-  for (const v of Object.values(obj)) describe(v, docs);
+  for (const [k, v] of Object.entries(obj)) {
+    // A property's schema is held by that property's name; anyOf/items/default keep the holder.
+    const next = obj.properties === v ? undefined : props && Object.values(props).includes(v as JsonSchema) ? undefined : holder;
+    if (k === "properties" && v && typeof v === "object") {
+      for (const [name, child] of Object.entries(v as Record<string, unknown>)) describe(child, docs, name);
+    } else describe(v, docs, next);
+  }
 }
 
 /** Every generated file: the JSON Schemas and the reference pages made from them. */

@@ -1,7 +1,7 @@
 import { defineConfig } from "../define";
 
 // The embedded default: small, single NAT, local state. Every omitted field takes the
-// schema's default (see the README's config reference).
+// schema's default (see docs/reference/configuration.md).
 export default defineConfig({
   // Nothing here is kept or serves real users: the one environment allowed plain HTTP.
   platform: { name: "eksmesh", environment: "dev", region: "us-east-1", throwaway: true },

@@ -1,7 +1,7 @@
 import { defineConfig } from "../define";
 
 // The reference catalog on Amazon ECS instead of EKS (issue 19): the network stack, then
-// ecs-cluster and ecs-services (see the README's "The same catalog on ECS"). Small, single
+// ecs-cluster and ecs-services (see docs/ecs.md). Small, single
 // NAT (the EC2 capacity provider's instances register with ECS through it), local state.
 export default defineConfig({
   platform: { name: "eksmesh", environment: "ecs", region: "us-east-1", orchestrator: "ecs", throwaway: true },

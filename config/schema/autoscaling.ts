@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { CHARTS } from "../../charts/versions";
-import { DEFAULT_CATEGORIES, DISRUPTION_REASONS, INSTANCE_CATEGORIES, type InstanceCategory, KARPENTER_ARCHITECTURES, KARPENTER_CAPACITY_TYPES, KNOWN_INSTANCE_FAMILIES, RESERVED_LABEL_PREFIXES } from "../../facts/karpenter";
+import { DEFAULT_CATEGORIES, INSTANCE_CATEGORIES, type InstanceCategory, KARPENTER_ARCHITECTURES, KARPENTER_CAPACITY_TYPES, KNOWN_INSTANCE_FAMILIES, RESERVED_LABEL_PREFIXES } from "../../facts/karpenter";
 import { PLATFORM_NODE_LABELS } from "../../facts/labels";
-import { intInRange, labelKey, labelValue } from "../../input/fields";
+import { KARPENTER_CRD_VERSION, nodePoolProperty } from "../../facts/upstream/karpenter";
+import { crdInteger, crdString } from "../../input/crd-fields";
+import { intInRange, labelKey } from "../../input/fields";
 
 /**
  * EC2 capacity that follows the pods: `cluster.autoscaling: "karpenter"` and its NodePools,
@@ -17,32 +19,29 @@ import { intInRange, labelKey, labelValue } from "../../input/fields";
 
 const quote = (v: unknown) => JSON.stringify(v);
 
-/** Go duration as Karpenter accepts it (`720h`, `1h30m`, `30s`). */
-const DURATION = /^(\d+(s|m|h))+$/;
-const duration = (what: string) =>
-  z.string().regex(DURATION, { error: (i) => `${quote(i.input)} is not a duration; write ${what} like "720h", "30m" or "1h30m" (hours, minutes, seconds)` });
-
-// Karpenter refuses empty label and taint values (the NodePool CRD).
-const poolLabelValue = labelValue({ nonEmpty: true });
+// Every field that ends up in a NodePool takes its rules from the pinned NodePool CRD, so the
+// config accepts exactly what the API server will (facts/upstream/karpenter.ts).
+const CRD = `the Karpenter ${KARPENTER_CRD_VERSION} NodePool CRD`;
+const crd = (at: string, what: string, example: string) => crdString(nodePoolProperty(at), what, example, CRD);
 
 export const POOL_TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 const poolTaint = z.strictObject({
-  key: labelKey,
+  key: crd("spec.template.spec.taints[].key", "a taint key", "example.com/dedicated"),
   /** @default none */
-  value: poolLabelValue.optional(),
+  value: crd("spec.template.spec.taints[].value", "a taint value", "batch").optional(),
   effect: z.enum(POOL_TAINT_EFFECTS, { error: (i) => `${quote(i.input)} is not a taint effect; use "NO_SCHEDULE", "NO_EXECUTE" or "PREFER_NO_SCHEDULE"` }),
 });
 
 
 const budget = z.strictObject({
   /** Nodes that may be disrupted at once: a count ("2") or a share ("10%"). */
-  nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: (i) => `${quote(i.input)} is not a budget; write a node count like "1" or a share like "10%"` }),
-  /** Cron schedule when the budget is active (UTC). @default always */
-  schedule: z.string().min(1).optional(),
+  nodes: crd("spec.disruption.budgets[].nodes", "a budget (a node count or a share)", "10%"),
+  /** Cron schedule when the budget is active (UTC): five fields, or @daily and the like. @default always */
+  schedule: crd("spec.disruption.budgets[].schedule", "a cron schedule", "0 9 * * mon-fri").optional(),
   /** How long it stays active after each `schedule` start; required with `schedule`. */
-  duration: z.string().regex(/^([0-9]+(h|m)|[0-9]+h[0-9]+m)$/, { error: (i) => `${quote(i.input)} is not a budget duration; write it like "8h", "30m" or "1h30m" (hours and minutes only)` }).optional(),
+  duration: crd("spec.disruption.budgets[].duration", "a budget duration (hours and minutes)", "1h30m").optional(),
   /** Disruption reasons the budget limits. @default all */
-  reasons: z.array(z.enum(DISRUPTION_REASONS, { error: (i) => `${quote(i.input)} is not a disruption reason; use ${DISRUPTION_REASONS.join(", ")}` })).optional(),
+  reasons: z.array(crd("spec.disruption.budgets[].reasons[]", "a disruption reason", "Drifted")).max(nodePoolProperty("spec.disruption.budgets[].reasons").maxItems ?? Infinity).optional(),
 });
 
 export const nodePoolSchema = z.strictObject({
@@ -67,7 +66,7 @@ export const nodePoolSchema = z.strictObject({
     })
     .prefault({}),
   /** Extra node labels (the platform adds eks-mesh-platform/compute=ec2 and eks-mesh-platform/node-pool). @default {} */
-  labels: z.record(labelKey, poolLabelValue).default({}),
+  labels: z.record(labelKey, crd("spec.template.metadata.labels{}", "a label value", "batch")).default({}),
   /** Node taints. @default [] */
   taints: z.array(poolTaint).default([]),
   /**
@@ -77,18 +76,18 @@ export const nodePoolSchema = z.strictObject({
   interruptible: z.boolean().default(true),
   consolidation: z
     .strictObject({
-      /** "WhenEmptyOrUnderutilized" repacks pods onto fewer or cheaper nodes; "WhenEmpty" only removes empty ones. @default "WhenEmptyOrUnderutilized" */
-      policy: z.enum(["WhenEmptyOrUnderutilized", "WhenEmpty"], { error: (i) => `${quote(i.input)} is not a consolidation policy; use "WhenEmptyOrUnderutilized" or "WhenEmpty"` }).default("WhenEmptyOrUnderutilized"),
-      /** How long a node must be consolidatable before Karpenter acts. @default "1m" */
-      after: duration("consolidation.after").default("1m"),
+      /** "WhenEmptyOrUnderutilized" repacks pods onto fewer or cheaper nodes; "WhenEmpty" only removes empty ones; "Balanced" consolidates only when the saving is worth the disruption (values: the pinned NodePool CRD). @default "WhenEmptyOrUnderutilized" */
+      policy: crd("spec.disruption.consolidationPolicy", "a consolidation policy", "WhenEmptyOrUnderutilized").default("WhenEmptyOrUnderutilized"),
+      /** How long a node must be consolidatable before Karpenter acts; "Never" turns consolidation off. @default "1m" */
+      after: crd("spec.disruption.consolidateAfter", "a duration", "1m").default("1m"),
       /** Disruption budgets. @default [{ nodes: "10%" }] (Karpenter's own default) */
-      budgets: z.array(budget).default([{ nodes: "10%" }]),
+      budgets: z.array(budget).max(nodePoolProperty("spec.disruption.budgets").maxItems ?? Infinity).default([{ nodes: "10%" }]),
     })
     .prefault({}),
   /** Nodes are replaced after this long (fresh AMIs, no long-lived drift); "Never" keeps them. @default "720h" (30 days) */
-  expireAfter: z.union([z.literal("Never"), duration("expireAfter")]).default("720h"),
+  expireAfter: crd("spec.template.spec.expireAfter", "a duration", "720h").default("720h"),
   /** Priority among pools (higher first). @default none */
-  weight: intInRange("weight", 1, 100).optional(),
+  weight: crdInteger(nodePoolProperty("spec.weight"), "weight", CRD).optional(),
 });
 
 /** What a NodePool may launch: exact instance families, or every known family of some categories. */

@@ -25,6 +25,7 @@ export const platformSchema = z
      * and ecs-services stacks, settings in `ecs`). The network stack is the same for both.
      * @default "eks"
      */
+    orchestrator: z.enum(ORCHESTRATORS, { error: (i) => `${JSON.stringify(i.input)} is not an orchestrator; use one of ${ORCHESTRATORS.join(", ")}` }).default("eks"),
     /**
      * True declares the environment throwaway: nothing in it is kept or served to real users.
      * Only a throwaway environment may serve plain HTTP (edge.insecurePlainHttpForThrowawayEnvironment);
@@ -32,7 +33,6 @@ export const platformSchema = z
      * @default false
      */
     throwaway: z.boolean({ error: (i) => `${JSON.stringify(i.input)} is not true or false` }).default(false),
-    orchestrator: z.enum(ORCHESTRATORS, { error: (i) => `${JSON.stringify(i.input)} is not an orchestrator; use one of ${ORCHESTRATORS.join(", ")}` }).default("eks"),
   })
   .prefault({});
 

@@ -17,7 +17,7 @@ export const workloadsSchema = z
     /**
      * Which catalog to deploy: a shipped one by name, "reference" (apps/reference.ts, seed 000)
      * or "yelb" (apps/yelb.ts), or the path of a team's own catalog file (.yaml, .yml, .json,
-     * or .ts exporting it), relative to the project root.
+     * or .ts exporting it); a relative path starts at the folder of the environment file that names it.
      * @default "reference"
      */
     catalog: z

@@ -57,6 +57,15 @@ export const FACT_SETS: Record<string, FactSet> = {
     ],
     verbatimFiles: ["Chart.yaml", "recommended-inline-policy.json"],
   },
+  "karpenter-v1.14.1": {
+    origin: "Go module github.com/aws/karpenter-provider-aws@v1.14.1 (h1:WGtIQTQcxpElYMdWfWuPwaF2+9muR+hYhPZsTtoY8Gs=), pkg/apis/crds/",
+    version: "v1.14.1",
+    chart: { name: "karpenter", version: "1.14.1" },
+    licence: "Apache-2.0",
+    why: "synth validates the Karpenter fields of the config against the NodePool CRD the chart installs; synth must not need the Go module (ops/kubernetes/setup.sh sources fetches it for the tests)",
+    crdFiles: ["karpenter.sh_nodepools.yaml"],
+    verbatimFiles: [],
+  },
 };
 
 const SCHEMA_CHILDREN = ["items", "additionalProperties", "not"] as const;
