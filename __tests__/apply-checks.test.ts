@@ -106,19 +106,30 @@ describe("arn-partition", () => {
   });
 });
 
-describe("kms-key-region", () => {
+describe("arn-region: one rule for every ARN whose service must be in the same region", () => {
+  const PCA = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555";
+  const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
   it("refuses a state key outside the bucket's region", () => {
     const state = { backend: "s3" as const, bucket: "team-state", region: "eu-west-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0000" };
     expect(refusals({ state })).toEqual([
-      "state.kmsKeyArn: is a key in us-east-1, but the state bucket is in eu-west-1; S3 encrypts only with a KMS key of the bucket's region. Use the bootstrap stack's state_kms_key_arn or set state.region",
+      `state.kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0000" is in us-east-1, but the state bucket (state.region, default platform.region) is in eu-west-1; S3 encrypts only with a KMS key of the bucket's region; use the bootstrap stack's state_kms_key_arn. Use one in eu-west-1`,
     ]);
     expect(refusals({ state: { ...state, region: "us-east-1" } })).toEqual([]);
   });
 
-  it("refuses a node disk key outside the platform's region", () => {
-    expect(refusals({ cluster: { nodeGroups: { general: { diskKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0000" } } } })).toEqual([
-      "cluster.nodeGroups.general.diskKmsKeyArn: is a key in eu-west-1, but the nodes run in us-east-1; EBS volumes take a KMS key of their own region",
-    ]);
+  it("refuses node disk keys, the edge's certificate, the mesh's private CA and the alarms' topic from another region, each on its field", () => {
+    const found = refusals({
+      cluster: { nodeGroups: { general: { diskKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0000" } }, autoscaling: "karpenter", karpenter: { diskKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0001" } },
+      edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", certificateArn: CERT },
+      mesh: { tls: { mode: "strict", certificateAuthorityArn: PCA } },
+      observability: { alarms: { topicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" } },
+    } as never);
+    expect(found.map((l) => l.split(":")[0])).toEqual(["cluster.nodeGroups.general.diskKmsKeyArn", "cluster.karpenter.diskKmsKeyArn", "edge.certificateArn", "mesh.tls.certificateAuthorityArn", "observability.alarms.topicArn"]);
+    expect(found[2]).toBe(`edge.certificateArn: "${CERT}" is in eu-west-1, but the load balancer (platform.region) is in us-east-1; an ALB can only use an ACM certificate of its own region. Use one in us-east-1`);
+    expect(found[4]).toBe('observability.alarms.topicArn: "arn:aws:sns:eu-west-1:123456789012:oncall" is in eu-west-1, but every alarm that notifies it (platform.region) is in us-east-1; CloudWatch alarm actions notify only SNS topics of the alarm\'s region. Use one in us-east-1');
+    // The same ARNs in the platform's region pass.
+    const west = { platform: { region: "eu-west-1" }, network: { availabilityZones: ["eu-west-1a", "eu-west-1b"] } };
+    expect(refusals({ ...west, edge: { insecurePlainHttpForThrowawayEnvironment: false, domainName: "shop.example.com", certificateArn: CERT }, mesh: { tls: { mode: "strict", certificateAuthorityArn: PCA } } } as never)).toEqual([]);
   });
 });
 
@@ -206,5 +217,26 @@ describe("the rules are documented", () => {
     const page = fs.readFileSync(path.join(ROOT, "docs", "reference", "checks.md"), "utf8");
     for (const rule of APPLY_RULES) expect(page, rule.id).toContain(`| \`${rule.id}\` | ${rule.checks.replace(/\|/g, "\\|")} |`);
     expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain("docs/reference/checks.md");
+  });
+});
+
+describe("a pod Fargate cannot run", () => {
+  it("is refused when pinned to Fargate and larger than the largest size once EKS adds 256 MiB and the sidecars", () => {
+    const catalog = catalogFile("big.yaml", `name: shop\nservices:\n  - name: api\n    namespace: shop\n    image: { ecr: api, tag: "1.0.0" }\n    port: 8080\n    cpu: { request: 4000, limit: 4000 }\n    memory: { request: 122880, limit: 122880 }\n    placement: fargate\n`);
+    expect(refusals({ workloads: { catalog } })).toEqual([
+      expect.stringMatching(/^workloads\.catalog: catalog .*big\.yaml:3 services\.api: runs on Fargate, but its pod asks 4010m CPU and 122912Mi with its sidecars, plus the 256Mi EKS adds on Fargate: more than the largest Fargate size \(16 vCPU \/ 120 GB\), so the pod would stay Pending\. Lower cpu\/memory requests, or set placement: "ec2"$/),
+    ]);
+    // 256 MiB less than the largest size (minus Envoy's request) fits.
+    const fits = catalogFile("fits.yaml", `name: shop\nservices:\n  - name: api\n    namespace: shop\n    image: { ecr: api, tag: "1.0.0" }\n    port: 8080\n    cpu: { request: 4000, limit: 4000 }\n    memory: { request: 8192, limit: 8192 }\n    placement: fargate\n`);
+    expect(refusals({ workloads: { catalog: fits } })).toEqual([]);
+  });
+});
+
+describe("refusals about a YAML catalog carry its file and line", () => {
+  it("VPC Lattice's too", () => {
+    const catalog = catalogFile("lattice.yaml", `name: shop\nservices:\n  - name: db\n    namespace: shop\n    image: { ecr: db, tag: "1.0.0" }\n    port: 5432\n    protocol: tcp\n    cpu: { request: 250, limit: 500 }\n    memory: { request: 256, limit: 512 }\n    versions:\n      - { name: v1, weight: 50 }\n      - { name: v2, weight: 50 }\n`);
+    const found = refusals({ mesh: { implementation: "vpc-lattice" }, workloads: { catalog } } as never);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^workloads\.catalog: catalog .*lattice\.yaml:3 services\.db\.versions: mesh\.implementation "vpc-lattice" cannot split protocol "tcp" traffic by weight/);
   });
 });

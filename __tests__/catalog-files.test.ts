@@ -140,7 +140,7 @@ describe("catalog files", () => {
       "  - workloads.catalog: the catalog file teams/none.yaml does not exist (in an environment file a relative path starts at that file's folder); give the path of a .yaml, .yml, .json or .ts catalog, or a shipped catalog: reference, yelb",
     );
     const broken = write("broken.yaml", "name: shop\nservices: [\n");
-    expect(refusal(withDev({ workloads: { catalog: broken } }))).toMatch(/ {2}- workloads\.catalog: catalog broken\.yaml is not valid YAML \(line 3\): /);
+    expect(refusal(withDev({ workloads: { catalog: broken } }))).toMatch(/ {2}- workloads\.catalog: catalog broken\.yaml is not valid YAML at line 3, column 1: [^:]*[^:\s]$/m);
     const empty = write("empty.ts", "export const other = 1;\n");
     expect(refusal(withDev({ workloads: { catalog: empty } }))).toContain(
       "  - workloads.catalog: catalog empty.ts exports no catalog; export it as the default export (export default defineCatalog({...})) or as `catalog`",
@@ -148,6 +148,15 @@ describe("catalog files", () => {
     expect(refusal(withDev({ workloads: { catalog: "shop" as never } }))).toContain(
       '  - workloads.catalog: "shop" is not a catalog; use one of reference, yelb (files in apps/) or the path of a .yaml, .yml, .json or .ts catalog file',
     );
+  });
+});
+
+describe("files that do not parse", () => {
+  it("say the line and column, and end with the parser's reason, for JSON and YAML", () => {
+    const json = write("broken-env.json", '{ "network": { "cidr": "10.0.0.0/16", }\n');
+    expect(() => loadConfig({ PLATFORM_CONFIG: json })).toThrow(/^broken-env\.json is not valid JSON at line 1, column 39: Expected double-quoted property name$/);
+    const yaml = write("broken-env.yaml", "network:\n  cidr: [10.0\n  x: : y\n");
+    expect(() => loadConfig({ PLATFORM_CONFIG: yaml })).toThrow(/^broken-env\.yaml is not valid YAML at line 3, column 3: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
   });
 });
 

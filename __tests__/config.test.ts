@@ -157,3 +157,34 @@ describe("Kubernetes versions EKS no longer offers", () => {
     }
   });
 });
+
+describe("refusal wording", () => {
+  // Every enumerated field reachable through plain objects of the schema, set to a bad value:
+  // the line must quote the value and list what is allowed, never zod's own wording.
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "platform-config.schema.json"), "utf8"));
+  const enums: { path: string[]; values: unknown[] }[] = [];
+  const walk = (node: any, at: string[]) => {
+    for (const [k, v] of Object.entries<any>(node?.properties ?? {})) {
+      if (k === "$schema") continue;
+      if (v.enum) enums.push({ path: [...at, k], values: v.enum });
+      else if (v.properties) walk(v, [...at, k]);
+    }
+  };
+  walk(schema, []);
+
+  it("finds the enumerated fields (so the test below means something)", () => {
+    expect(enums.length).toBeGreaterThan(10);
+  });
+
+  it.each(enums.map((e) => [e.path.join("."), e] as const))("%s: quotes the bad value and names the allowed ones", (_name, e) => {
+    const input: any = { ...THROWAWAY, platform: { ...THROWAWAY.platform } };
+    let at = input;
+    for (const k of e.path.slice(0, -1)) at = at[k] = { ...(at[k] ?? {}) };
+    at[e.path.at(-1)!] = "not-a-value";
+    const line = refusal(input).split("\n").find((l) => l.includes(`${e.path.join(".")}:`));
+    expect(line, refusal(input)).toBeDefined();
+    expect(line).toContain('"not-a-value"');
+    expect(line).not.toMatch(/Invalid option|Invalid input|expected one of/);
+    expect(line).toContain(String(e.values[0]));
+  });
+});

@@ -53,7 +53,7 @@ describe("edge config: a public service needs a domain", () => {
 
   it("refuses a certificate from another region than the load balancer's", () => {
     expect(refusal(secure({ domainName: "shop.example.com", certificateArn: CERT.replace("us-east-1", "eu-west-1") }))).toEqual([
-      "  - edge.certificateArn: is in eu-west-1, but the load balancer is in us-east-1 (platform.region); an ALB can only use a certificate from its own region",
+      `  - edge.certificateArn: "${CERT.replace("us-east-1", "eu-west-1")}" is in eu-west-1, but the load balancer (platform.region) is in us-east-1; an ALB can only use an ACM certificate of its own region. Use one in us-east-1`,
     ]);
   });
 

@@ -6,6 +6,7 @@ import { compile } from "../input/compile.cjs";
 import type { z } from "zod";
 import { type PlatformConfig, type PlatformConfigInput, platformConfigSchema } from "./schema";
 import { allowedKeysAt } from "../input/schema-keys";
+import { issueText } from "../input/issues";
 import { isStructuredFile, readStructuredFile, stripSchemaKey } from "../input/source-file";
 import { SHIPPED_CATALOGS } from "../apps";
 
@@ -86,7 +87,7 @@ export function displayPath(file: string): string {
  * JSON files) adds the line of each field to its message.
  */
 export function parseConfig(input: unknown, origin = "config", lineOf?: LineOf): PlatformConfig {
-  const result = platformConfigSchema.safeParse(input);
+  const result = platformConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const line = lineOf && issue.path.length > 0 ? lineOf(issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path) : undefined;
@@ -133,10 +134,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     // A record key's own message is the useful one ("tag key ... uses the reserved prefix").
     return `${where}: ${issue.issues[0].message}`;
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `${where}: is required`;
-  }
-  return `${where}: ${issue.message}`;
+  return `${where}: ${issueText(issue)}`;
 }
 
 function formatPath(p: readonly PropertyKey[]): string {

@@ -4,6 +4,9 @@ import { type CostInput, type CostService, type Target, ContainerRequest } from 
 import { resolveCostInput } from "../placement/input";
 import { DEFAULT_PRICES, type PriceTable } from "../placement/prices";
 import { decidePlacement } from "../placement/decide";
+import { podDemand, tryFargateSize } from "../placement/fargate-sizing";
+import { CostValidationError } from "../placement/validation";
+import { FARGATE_COMPONENTS_MIB } from "../facts/fargate";
 import type { PlacementFailure } from "../placement/errors";
 import { SIGNING_PROXY } from "../facts/mesh";
 import { signedDependencies } from "./schema/lattice";
@@ -173,4 +176,29 @@ export function placementRefusal(config: PlatformCostSource & { readonly workloa
     case "cannot-run-there":
       return { path: ["workloads", "catalog"], message: `${catalogLocation(config.workloads.origin, ["services", failure.service])}: ${detail}` };
   }
+}
+
+/**
+ * Services placed on Fargate (pinned, or decided) whose pod, with its sidecars and the
+ * 256 MiB EKS adds for Fargate's own components, is larger than any Fargate size: EKS would
+ * leave the pod Pending. Each with the message to show (the field is the catalog).
+ */
+export function fargateMisfits(config: PlatformCostSource & { readonly workloads: { readonly origin: CatalogOrigin } }): { path: (string | number)[]; message: string }[] {
+  let input;
+  try {
+    input = resolveCostInput(costInputFromPlatform(config, "resolved"), "cost input from the platform config");
+  } catch (e) {
+    // A cost input the engine refuses is reported by the placement step, on its own field.
+    if (e instanceof CostValidationError) return [];
+    throw e;
+  }
+  return input.services.flatMap((svc) => {
+    if (svc.placement !== "fargate") return [];
+    const demand = podDemand(svc.containers, svc.initContainers, svc.sidecars);
+    if (tryFargateSize(demand)) return [];
+    return [{
+      path: ["workloads", "catalog"],
+      message: `${catalogLocation(config.workloads.origin, ["services", svc.name])}: runs on Fargate, but its pod asks ${demand.cpuMillicores}m CPU and ${demand.memoryMiB}Mi with its sidecars, plus the ${FARGATE_COMPONENTS_MIB}Mi EKS adds on Fargate: more than the largest Fargate size (16 vCPU / 120 GB), so the pod would stay Pending. Lower cpu/memory requests, or set placement: "ec2"`,
+    }];
+  });
 }

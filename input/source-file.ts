@@ -33,15 +33,23 @@ export function readStructuredFile(file: string): ReadResult {
     try {
       JSON.parse(text);
     } catch (e) {
-      return { ok: false, reason: `is not valid JSON: ${(e as Error).message}` };
+      // Node words the place as "at position N" (and, from 22, "(line L column C)"): say line and column.
+      const message = (e as Error).message;
+      const position = /at position (\d+)/.exec(message)?.[1];
+      const what = message.replace(/\s*(in JSON )?at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
+      if (position === undefined) return { ok: false, reason: `is not valid JSON: ${what}` };
+      const before = text.slice(0, Number(position)).split("\n");
+      return { ok: false, reason: `is not valid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: ${what}` };
     }
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const line = first.linePos?.[0]?.line;
-    return { ok: false, reason: `is not valid YAML${line ? ` (line ${line})` : ""}: ${first.message.split("\n")[0]}` };
+    const pos = first.linePos?.[0];
+    // The library's first line ends with its own "at line L, column C:"; the place is said once, here.
+    const what = first.message.split("\n")[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, "");
+    return { ok: false, reason: `is not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${what}` };
   }
   const data = stripSchemaKey(doc.toJS({ maxAliasCount: 100 }) as unknown);
   const lineAt = (node: { range?: [number, number, number] | null } | null | undefined) =>

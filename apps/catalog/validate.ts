@@ -1,4 +1,5 @@
 import { allowedKeysAt } from "../../input/schema-keys";
+import { issueText } from "../../input/issues";
 import { EC2_CONSTRAINTS, forcedPlacement, resolvePlacement } from "./placement";
 import { type Catalog, type CatalogInput, catalogSchema, type ResolvedCatalog } from "./types";
 import { APPMESH_MAX_ROUTE_TARGETS, ENVOY } from "../../facts/mesh";
@@ -139,7 +140,7 @@ function findCycles(catalog: Catalog): string[][] {
  * relative to the catalog) or the resolved catalog the workloads stack renders.
  */
 export function resolveCatalog(input: CatalogInput | unknown): { catalog?: ResolvedCatalog; issues: CatalogIssue[] } {
-  const parsed = catalogSchema.safeParse(input);
+  const parsed = catalogSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     return {
       issues: parsed.error.issues.flatMap((i): CatalogIssue[] => {
@@ -149,8 +150,7 @@ export function resolveCatalog(input: CatalogInput | unknown): { catalog?: Resol
           const allowed = allowedKeysAt(catalogSchema, i.path);
           return i.keys.map((k) => ({ path: [...at, k], message: `unknown key; allowed keys here: ${allowed.join(", ")}` }));
         }
-        if (i.code === "invalid_type" && i.input === undefined) return [{ path: at, message: "is required" }];
-        return [{ path: at, message: i.message }];
+        return [{ path: at, message: issueText(i) }];
       }),
     };
   }

@@ -32,9 +32,11 @@ export interface ApplyCheckInput {
     readonly adminPrincipalArns: readonly string[];
     readonly nodeGroups: Readonly<Record<string, { readonly instanceTypes: readonly string[]; readonly amiType: string; readonly labels: Readonly<Record<string, string>>; readonly taints: readonly unknown[]; readonly diskKmsKeyArn?: string }>>;
     readonly fargateProfiles: Readonly<Record<string, { readonly selectors: readonly { readonly namespace: string }[] }>>;
+    readonly karpenter?: { readonly diskKmsKeyArn?: string };
   };
-  readonly observability: { readonly logs: { readonly fargate: { readonly enabled: boolean } } };
-  readonly mesh: { readonly implementation?: string; readonly lattice?: { readonly auth: string }; readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
+  readonly observability: { readonly logs: { readonly fargate: { readonly enabled: boolean } }; readonly alarms?: { readonly topicArn?: string } };
+  readonly edge?: { readonly certificateArn?: string };
+  readonly mesh: { readonly implementation?: string; readonly tls?: { readonly certificateAuthorityArn?: string }; readonly lattice?: { readonly auth: string }; readonly addons: { readonly loadBalancerController: { readonly enabled: boolean }; readonly metricsServer: { readonly enabled: boolean } } };
   readonly workloads: {
     readonly app: { readonly services: readonly { readonly name: string; readonly namespace: string; readonly image: { ecr: string } | { external: string }; readonly versions: readonly { readonly name: string; readonly image: { ecr: string } | { external: string } }[]; readonly writablePaths: readonly string[] }[] };
     readonly origin: { readonly label: string; readonly file: string; readonly serviceLines: Readonly<Record<string, number>> };
@@ -64,6 +66,31 @@ const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t)
 /** True when a pod in `region` can pull the image through the VPC's ECR interface endpoints (no NAT). */
 function pullableWithoutNat(image: string, region: string): boolean {
   return new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${region.replaceAll("-", "\\-")}\\.amazonaws\\.com(\\.cn)?/`).test(image);
+}
+
+/**
+ * Every ARN-valued field of the config, once: its path, and, where the service that takes it
+ * requires the resource in its own region, which region that is and why. IAM principals are
+ * global (no region). The one table both ARN rules read, so a new ARN field is one line here.
+ */
+function arnFields(c: ApplyCheckInput): { path: IssuePath; arn: string; sameRegion?: { region: string; user: string; why: string } }[] {
+  const region = c.platform.region;
+  const ebs = { region, user: "each node whose volume it encrypts (platform.region)", why: "EBS takes a KMS key of its own region" };
+  return [
+    ...c.cluster.adminPrincipalArns.map((arn, i) => ({ path: ["cluster", "adminPrincipalArns", i], arn })),
+    ...Object.entries(c.cluster.nodeGroups).flatMap(([n, g]) => (g.diskKmsKeyArn ? [{ path: ["cluster", "nodeGroups", n, "diskKmsKeyArn"], arn: g.diskKmsKeyArn, sameRegion: ebs }] : [])),
+    ...(c.cluster.karpenter?.diskKmsKeyArn ? [{ path: ["cluster", "karpenter", "diskKmsKeyArn"], arn: c.cluster.karpenter.diskKmsKeyArn, sameRegion: ebs }] : []),
+    ...(c.state.backend === "s3"
+      ? [{ path: ["state", "kmsKeyArn"], arn: c.state.kmsKeyArn, sameRegion: { region: c.state.region ?? region, user: "the state bucket (state.region, default platform.region)", why: "S3 encrypts only with a KMS key of the bucket's region; use the bootstrap stack's state_kms_key_arn" } }]
+      : []),
+    ...(c.edge?.certificateArn ? [{ path: ["edge", "certificateArn"], arn: c.edge.certificateArn, sameRegion: { region, user: "the load balancer (platform.region)", why: "an ALB can only use an ACM certificate of its own region" } }] : []),
+    ...(c.mesh.tls?.certificateAuthorityArn
+      ? [{ path: ["mesh", "tls", "certificateAuthorityArn"], arn: c.mesh.tls.certificateAuthorityArn, sameRegion: { region, user: "ACM, which issues the mesh's certificates (platform.region)", why: "ACM issues private certificates only from a private CA of its own region" } }]
+      : []),
+    ...(c.observability.alarms?.topicArn
+      ? [{ path: ["observability", "alarms", "topicArn"], arn: c.observability.alarms.topicArn, sameRegion: { region, user: "every alarm that notifies it (platform.region)", why: "CloudWatch alarm actions notify only SNS topics of the alarm's region" } }]
+      : []),
+  ];
 }
 
 export const APPLY_RULES: readonly ApplyRule[] = [
@@ -130,35 +157,25 @@ export const APPLY_RULES: readonly ApplyRule[] = [
   },
   {
     id: "arn-partition",
-    checks: "ARNs in the config are in the partition of `platform.region` (aws, aws-cn, aws-us-gov)",
-    refusedBy: "IAM, EKS, KMS (the principal or key does not exist there)",
+    checks: "every ARN in the config is in the partition of `platform.region` (aws, aws-cn, aws-us-gov)",
+    refusedBy: "IAM, EKS, KMS, ACM, SNS (the principal or resource does not exist there)",
     check(c, issue) {
       const expected = partitionOf(c.platform.region);
-      const arns: Array<[IssuePath, string]> = [
-        ...c.cluster.adminPrincipalArns.map((a, i): [IssuePath, string] => [["cluster", "adminPrincipalArns", i], a]),
-        ...Object.entries(c.cluster.nodeGroups).flatMap(([n, g]): Array<[IssuePath, string]> => (g.diskKmsKeyArn ? [[["cluster", "nodeGroups", n, "diskKmsKeyArn"], g.diskKmsKeyArn]] : [])),
-        ...(c.state.backend === "s3" ? [[["state", "kmsKeyArn"], c.state.kmsKeyArn] as [IssuePath, string]] : []),
-      ];
-      for (const [path, arn] of arns) {
+      for (const { path, arn } of arnFields(c)) {
         const { partition } = arnParts(arn);
         if (partition !== expected) issue(path, `"${arn}" is in partition "${partition}", but platform.region "${c.platform.region}" is in "${expected}"; use an ARN starting "arn:${expected}:"`);
       }
     },
   },
   {
-    id: "kms-key-region",
-    checks: "KMS keys are in the region that uses them: `state.kmsKeyArn` in the state bucket's region, node disk keys in `platform.region`",
-    refusedBy: "S3 PutObject (SSE-KMS), EC2 RunInstances (EBS)",
+    id: "arn-region",
+    checks: "every ARN whose service must be in the same region as what uses it is there: `state.kmsKeyArn` (the state bucket's region), node disk keys, `edge.certificateArn`, `mesh.tls.certificateAuthorityArn`, `observability.alarms.topicArn` (`platform.region`)",
+    refusedBy: "S3 (SSE-KMS), EC2 (EBS), ELB (listener certificate), ACM (private CA), CloudWatch (alarm actions)",
     check(c, issue) {
-      if (c.state.backend === "s3") {
-        const region = c.state.region ?? c.platform.region;
-        const key = arnParts(c.state.kmsKeyArn).region;
-        if (key !== region) issue(["state", "kmsKeyArn"], `is a key in ${key}, but the state bucket is in ${region}; S3 encrypts only with a KMS key of the bucket's region. Use the bootstrap stack's state_kms_key_arn or set state.region`);
-      }
-      for (const [name, g] of Object.entries(c.cluster.nodeGroups)) {
-        if (!g.diskKmsKeyArn) continue;
-        const key = arnParts(g.diskKmsKeyArn).region;
-        if (key !== c.platform.region) issue(["cluster", "nodeGroups", name, "diskKmsKeyArn"], `is a key in ${key}, but the nodes run in ${c.platform.region}; EBS volumes take a KMS key of their own region`);
+      for (const { path, arn, sameRegion } of arnFields(c)) {
+        if (!sameRegion) continue;
+        const region = arnParts(arn).region;
+        if (region !== sameRegion.region) issue(path, `"${arn}" is in ${region || "no region"}, but ${sameRegion.user} is in ${sameRegion.region}; ${sameRegion.why}. Use one in ${sameRegion.region}`);
       }
     },
   },

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { decideAutoPlacements, placementRefusal } from "../placement";
+import { decideAutoPlacements, fargateMisfits, placementRefusal } from "../placement";
 import { PlacementError } from "../../placement/errors";
 import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
 import { type FargateProfile, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
@@ -182,6 +182,10 @@ export function checkAcrossSections(config: CrossSections, ctx: z.RefinementCtx)
  */
 export function resolveAcrossSections<C extends CrossSections>(config: C, ctx: z.RefinementCtx): C {
   const placed = placeByCost(config, ctx);
+  // ECS sizes its tasks itself (ecs-checks.ts): the 256 MiB is EKS's.
+  if (placed.workloads.app && (placed as { platform?: { orchestrator?: string } }).platform?.orchestrator !== "ecs") {
+    for (const misfit of fargateMisfits(placed as CrossSections & { workloads: { app: ResolvedCatalog } })) ctx.addIssue({ code: "custom", ...misfit });
+  }
   const fargateProfiles = checkSections(placed, ctx);
   return { ...placed, cluster: { ...placed.cluster, fargateProfiles } };
 }

@@ -178,10 +178,7 @@ export function resolveEdge(config: EdgeSections, ctx: z.RefinementCtx): EdgeSet
   if (e.domainName !== undefined && !hasCertificate) {
     issue(["domainName"], `"${e.domainName}" has no certificate: add edge.hostedZoneId (the platform creates and validates one by DNS) or edge.certificateArn (one you already have)`);
   }
-  const certRegion = e.certificateArn ? ACM_CERTIFICATE_ARN.exec(e.certificateArn)?.[2] : undefined;
-  if (certRegion !== undefined && certRegion !== config.platform.region) {
-    issue(["certificateArn"], `is in ${certRegion}, but the load balancer is in ${config.platform.region} (platform.region); an ALB can only use a certificate from its own region`);
-  }
+  // The certificate's region is checked with every other ARN (apply-checks.ts, "arn-region").
   // With a zone or certificate but no domain, the message above already says what to add.
   if (publicServices.length > 0 && e.domainName === undefined && !hasCertificate && !e[INSECURE_OPT_OUT]) {
     issue([], missingDomainMessage(config.workloads.catalog, publicServices));

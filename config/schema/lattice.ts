@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ResolvedCatalog, ResolvedService } from "../../apps/catalog";
+import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
 import { clusterHostname, SIGNING_PROXY } from "../../facts/mesh";
 
 /**
@@ -56,7 +56,7 @@ export function latticePorts(services: readonly Pick<ResolvedService, "protocol"
  * service with several weighted versions would be split by pod count over its plain
  * Service, not by the catalog's weights. Messages name the catalog, the service and the field.
  */
-export function latticeRefusals(services: readonly ResolvedService[], where: string, auth: "iam" | "none" = "iam", tls: "off" | "strict" = "strict"): string[] {
+export function latticeRefusals(services: readonly ResolvedService[], origin: CatalogOrigin, auth: "iam" | "none" = "iam", tls: "off" | "strict" = "strict"): string[] {
   const out: string[] = [];
   for (const s of services) {
     if (tls === "off") {
@@ -65,7 +65,7 @@ export function latticeRefusals(services: readonly ResolvedService[], where: str
         const dep = httpsDependency(s, services, value);
         if (dep) {
           out.push(
-            `${where} services.${s.name}.env.${key}: "${value}" asks for HTTPS to ${dep}, but with mesh.tls.mode "off" its VPC Lattice listener is plain HTTP; set mesh.tls.mode "strict" (the default with vpc-lattice, no extra cost) or use http://`,
+            `${catalogLocation(origin, ["services", s.name])}.env.${key}: "${value}" asks for HTTPS to ${dep}, but with mesh.tls.mode "off" its VPC Lattice listener is plain HTTP; set mesh.tls.mode "strict" (the default with vpc-lattice, no extra cost) or use http://`,
           );
         }
       }
@@ -74,12 +74,12 @@ export function latticeRefusals(services: readonly ResolvedService[], where: str
     if (auth === "iam" && proxyPorts.includes(s.port)) {
       const range = proxyPorts.length > 1 ? `ports ${proxyPorts[0]}-${proxyPorts[proxyPorts.length - 1]}` : `port ${proxyPorts[0]}`;
       out.push(
-        `${where} services.${s.name}.port: ${s.port} is taken in its pods by a SigV4 signing proxy (${range}, one per Lattice dependency its env names), so the service could not start; use another port, or mesh.lattice.auth "none"`,
+        `${catalogLocation(origin, ["services", s.name])}.port: ${s.port} is taken in its pods by a SigV4 signing proxy (${range}, one per Lattice dependency its env names), so the service could not start; use another port, or mesh.lattice.auth "none"`,
       );
     }
     if (!carriedByLattice(s) && s.versions.length > 1) {
       out.push(
-        `${where} services.${s.name}.versions: mesh.implementation "vpc-lattice" cannot split protocol "${s.protocol}" traffic by weight (Lattice carries TCP only as TLS passthrough), so the weights ${s.versions.map((v) => `${v.name}=${v.weight}`).join(", ")} would be ignored; keep one version of this service or use mesh.implementation "appmesh"`,
+        `${catalogLocation(origin, ["services", s.name])}.versions: mesh.implementation "vpc-lattice" cannot split protocol "${s.protocol}" traffic by weight (Lattice carries TCP only as TLS passthrough), so the weights ${s.versions.map((v) => `${v.name}=${v.weight}`).join(", ")} would be ignored; keep one version of this service or use mesh.implementation "appmesh"`,
       );
     }
   }
@@ -131,7 +131,7 @@ export function latticeWarnings(services: readonly ResolvedService[], tls: "off"
 export function checkLattice(
   config: {
     readonly mesh: { readonly implementation: string; readonly lattice: { readonly auth: "iam" | "none" }; readonly tls?: { readonly mode?: "off" | "strict"; readonly certificateAuthorityArn?: string } };
-    readonly workloads: { readonly origin: { readonly label: string }; readonly app: ResolvedCatalog };
+    readonly workloads: { readonly origin: CatalogOrigin; readonly app: ResolvedCatalog };
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -145,6 +145,5 @@ export function checkLattice(
         'names the AWS Private CA that issues App Mesh\'s Envoy certificates; with mesh.implementation "vpc-lattice", TLS uses the certificates Lattice manages for its HTTPS listeners and needs no CA; remove it (docs/encryption.md, section 3)',
     });
   }
-  const where = config.workloads.origin.label;
-  for (const message of latticeRefusals(config.workloads.app.services, where, config.mesh.lattice.auth, config.mesh.tls?.mode)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
+  for (const message of latticeRefusals(config.workloads.app.services, config.workloads.origin, config.mesh.lattice.auth, config.mesh.tls?.mode)) ctx.addIssue({ code: "custom", path: ["workloads", "catalog"], message });
 }

@@ -12,7 +12,7 @@ export function insecureEdgeWarning(environment: string, publicServices: readonl
     `  The public services (${publicServices.join(", ")}) are served over plain HTTP on port 80, with no certificate:`,
     "  passwords, session cookies and every page cross the internet unencrypted. Keep this to a throwaway environment.",
     '  To serve HTTPS, give the platform a domain: edge: { domainName: "app.example.com", hostedZoneId: "Z..." }',
-    '  and remove the opt-out (README, "Encryption in transit"; docs/encryption.md).',
+    '  and remove the opt-out (docs/encryption.md).',
   ].join("\n");
 }
 
