@@ -171,13 +171,18 @@ describe("platform-namespaces", () => {
   it("refuses a catalog namespace the mesh stack creates", () => {
     const file = catalogFile("ns.yaml", `name: shop\nservices:${SERVICE.replace("namespace: api", "namespace: appmesh-system")}\n`);
     expect(refusals({ workloads: { catalog: file } })).toEqual([
-      'workloads.catalog: catalog ns.yaml:3 services.api.namespace: "appmesh-system" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+      'workloads.catalog: catalog ns.yaml:3 services.api.namespace: "appmesh-system" is created by the mesh stack, for the App Mesh controller; the workloads stack cannot create it again. Give the service a namespace of its own',
     ]);
     const karpenter = catalogFile("ns2.yaml", `name: shop\nservices:${SERVICE.replace("namespace: api", "namespace: karpenter")}\n`);
     expect(refusals({ workloads: { catalog: karpenter } })).toEqual([]);
     expect(refusals({ cluster: { autoscaling: "karpenter" }, workloads: { catalog: karpenter } } as never)).toEqual([
-      'workloads.catalog: catalog ns2.yaml:3 services.api.namespace: "karpenter" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+      'workloads.catalog: catalog ns2.yaml:3 services.api.namespace: "karpenter" is created by the mesh stack, for Karpenter; the workloads stack cannot create it again. Give the service a namespace of its own',
     ]);
+    // The logs' namespaces, whether or not those logs are on: turning them on later must not collide.
+    for (const namespace of ["aws-observability", "amazon-cloudwatch"]) {
+      const logs = catalogFile(`${namespace}.yaml`, `name: shop\nservices:${SERVICE.replace("namespace: api", `namespace: ${namespace}`)}\n`);
+      expect(refusals({ workloads: { catalog: logs } })).toEqual([expect.stringContaining(`services.api.namespace: "${namespace}" is created by the`)]);
+    }
   });
 });
 
@@ -238,5 +243,15 @@ describe("refusals about a YAML catalog carry its file and line", () => {
     const found = refusals({ mesh: { implementation: "vpc-lattice" }, workloads: { catalog } } as never);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^workloads\.catalog: catalog .*lattice\.yaml:3 services\.db\.versions: mesh\.implementation "vpc-lattice" cannot split protocol "tcp" traffic by weight/);
+  });
+});
+
+describe("platform-names", () => {
+  it("refuses an ECS service whose name gives it the names of the platform's own resources", () => {
+    const catalog = catalogFile("ec2.yaml", `name: shop\nservices:\n  - name: ec2\n    namespace: shop\n    image: { ecr: api, tag: "1.0.0" }\n    port: 8080\n    cpu: { request: 250, limit: 500 }\n    memory: { request: 512, limit: 1024 }\n`);
+    const found = refusals({ platform: { orchestrator: "ecs" }, workloads: { catalog } } as never);
+    expect(found).toContainEqual(expect.stringMatching(/^workloads\.catalog: catalog .*ec2\.yaml:3 services\.ec2\.name: "ec2" names its security group and roles "eksmesh-dev-ecs-ec2", the name of the ecs-cluster stack's EC2 capacity; AWS refuses the second one\. Rename the service$/));
+    // On EKS the same name creates nothing of the sort.
+    expect(refusals({ workloads: { catalog } }).filter((l) => l.includes("names its security group"))).toEqual([]);
   });
 });

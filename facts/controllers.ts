@@ -69,7 +69,18 @@ export const CLOUDWATCH_AGENT = { addonName: "amazon-cloudwatch-observability", 
 /** The vpc-cni add-on's DaemonSet (aws-node) and its service account. */
 export const VPC_CNI = { namespace: "kube-system", serviceAccount: "aws-node" } as const;
 
-/** The namespaces the mesh stack creates for the controllers of a configuration: a catalog may not use them. */
-export function platformNamespaces(c: { readonly implementation: string; readonly karpenter: boolean }): string[] {
-  return [c.implementation === "vpc-lattice" ? GATEWAY_CONTROLLER.namespace : APPMESH_CONTROLLER.namespace, ...(c.karpenter ? [KARPENTER_CONTROLLER.namespace] : [])];
+/**
+ * The namespaces the platform creates, with what creates them: a catalog may not use them.
+ * The two for logs are refused whether or not those logs are on, so turning them on later
+ * cannot collide with a service.
+ */
+export function platformNamespaces(c: { readonly implementation: string; readonly karpenter: boolean }): { readonly namespace: string; readonly owner: string }[] {
+  return [
+    c.implementation === "vpc-lattice"
+      ? { namespace: GATEWAY_CONTROLLER.namespace, owner: "the mesh stack, for the AWS Gateway API Controller" }
+      : { namespace: APPMESH_CONTROLLER.namespace, owner: "the mesh stack, for the App Mesh controller" },
+    ...(c.karpenter ? [{ namespace: KARPENTER_CONTROLLER.namespace, owner: "the mesh stack, for Karpenter" }] : []),
+    { namespace: "aws-observability", owner: "the mesh stack, for the ConfigMap Fargate's log router reads (observability.logs.fargate)" },
+    { namespace: CLOUDWATCH_AGENT.namespace, owner: "the cluster stack's CloudWatch Observability add-on (observability.logs.ec2)" },
+  ];
 }

@@ -133,3 +133,14 @@ export function karpenterDiscoverySelector(naming: Naming): { tags: Record<strin
 
 /** Name prefix reserved for the Fargate profiles generated from the catalog (`workloads-<n>`). */
 export const GENERATED_PROFILE_PREFIX = "workloads-";
+
+/**
+ * ECS names: the EC2 capacity (ecs-cluster stack), the public load balancer and each
+ * service's security group, roles and log group (ecs-services stack). A service named so
+ * that its name is one of the first two would collide with them.
+ */
+export const ECS_CAPACITY_PURPOSE = "ecs-ec2";
+export const ECS_PUBLIC_ALB_PURPOSE = "ecs-public";
+export function ecsServicePurpose(service: string): string {
+  return `ecs-${service}`;
+}

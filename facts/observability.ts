@@ -5,7 +5,6 @@
 export const CONTAINER_INSIGHTS_LOG_KINDS = ["application", "dataplane", "host", "performance"] as const;
 
 /** Where the add-on runs, and as whom (its Fluent Bit DaemonSet uses the same service account). */
-export const CLOUDWATCH_AGENT = { addonName: "amazon-cloudwatch-observability", namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent" } as const;
 
 /** The Kubernetes user the AMP managed scraper's access entry maps to (AMP user guide). */
 export const AMP_SCRAPER_USER = "aps-collector-user";

@@ -87,6 +87,17 @@ export function checkCatalog(catalog: Catalog): CatalogIssue[] {
     if (s.retryPolicy && s.protocol === "tcp") add(at("retryPolicy"), `App Mesh TCP routes have no retries; remove retryPolicy or use an http, http2 or grpc protocol`);
   }
 
+  // One path, one service: the load balancer would send the path's requests to one of them
+  // and the other would be unreachable, with no error anywhere.
+  const publicPaths = new Map<string, string>();
+  catalog.services.forEach((s) => {
+    if (!s.public) return;
+    const path = s.public.path.replace(/\/+$/, "") || "/";
+    const first = publicPaths.get(path);
+    if (first) add(["services", s.name, "public", "path"], `"${s.public.path}" is also ${first}'s public path; the load balancer would send its requests to one of the two and the other would be unreachable. Give each public service a path of its own`);
+    else publicPaths.set(path, s.name);
+  });
+
   // Tables nobody uses are allowed (data outlives services), but their settings must fit.
   for (const [name, t] of Object.entries(catalog.tables)) {
     const capacities = [t.readCapacity, t.writeCapacity].filter((c) => c !== undefined).length;

@@ -5,7 +5,7 @@ import { APPMESH_CONTROLLER, GATEWAY_CONTROLLER, KARPENTER_CONTROLLER, LOAD_BALA
 import { isReservedNodeLabel } from "../../facts/kubernetes";
 import { fargateNamespaces } from "../../facts/fargate";
 import { configMapSize, FARGATE_LOGGING, fargateLoggingData } from "../../facts/fargate-logging";
-import { fargateLogGroup, Naming } from "../../facts/naming";
+import { ECS_CAPACITY_PURPOSE, ECS_PUBLIC_ALB_PURPOSE, ecsServicePurpose, fargateLogGroup, Naming } from "../../facts/naming";
 import { type Cidr, contains, overlaps, parseCidr } from "../cidr";
 import { signedDependencies } from "./lattice";
 import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
@@ -22,7 +22,7 @@ import { SIGV4_PROXY_IMAGE } from "../../charts/versions";
 
 /** The parts of the resolved config the rules read. */
 export interface ApplyCheckInput {
-  readonly platform: { readonly name: string; readonly environment: string; readonly region: string };
+  readonly platform: { readonly name: string; readonly environment: string; readonly region: string; readonly orchestrator?: string };
   readonly state: { readonly backend: "local" } | { readonly backend: "s3"; readonly region?: string; readonly kmsKeyArn: string };
   readonly network: { readonly cidr: string; readonly availabilityZones?: readonly string[]; readonly natGateways: string; readonly vpcEndpoints: Readonly<Record<string, boolean>> };
   readonly cluster: {
@@ -213,14 +213,28 @@ export const APPLY_RULES: readonly ApplyRule[] = [
   },
   {
     id: "platform-namespaces",
-    checks: "catalog namespaces are not ones the mesh stack creates (`appmesh-system`, or `aws-application-networking-system` with VPC Lattice, and `karpenter` with Karpenter on)",
-    refusedBy: "the Kubernetes API (the namespace already exists, owned by the mesh stack)",
+    checks: "catalog namespaces are not ones the platform creates (`appmesh-system`, or `aws-application-networking-system` with VPC Lattice; `karpenter` with Karpenter on; `aws-observability`, `amazon-cloudwatch`)",
+    refusedBy: "the Kubernetes API (the namespace already exists, owned by another stack)",
     check(c, issue) {
       const owned = platformNamespaces({ implementation: c.mesh.implementation ?? "appmesh", karpenter: c.cluster.autoscaling === "karpenter" });
       for (const s of c.workloads.app.services) {
-        if (owned.includes(s.namespace)) {
-          issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own`);
+        const taken = owned.find((o) => o.namespace === s.namespace);
+        if (taken) {
+          issue(["workloads", "catalog"], `${at(c, s.name)}.namespace: "${s.namespace}" is created by ${taken.owner}; the workloads stack cannot create it again. Give the service a namespace of its own`);
         }
+      }
+    },
+  },
+  {
+    id: "platform-names",
+    checks: "on ECS, no catalog service's name makes its resources' names those of the platform's own (`ecs-ec2`: the EC2 capacity; `ecs-public`: the public load balancer)",
+    refusedBy: "EC2 CreateSecurityGroup, IAM CreateRole (the name exists, created by the other ECS stack)",
+    check(c, issue) {
+      if (c.platform.orchestrator !== "ecs") return;
+      const taken: Record<string, string> = { [ECS_CAPACITY_PURPOSE]: "the ecs-cluster stack's EC2 capacity", [ECS_PUBLIC_ALB_PURPOSE]: "the public load balancer" };
+      for (const s of c.workloads.app.services) {
+        const owner = taken[ecsServicePurpose(s.name)];
+        if (owner) issue(["workloads", "catalog"], `${at(c, s.name)}.name: "${s.name}" names its security group and roles "${new Naming({ ...c.platform, tags: {} }).name(ecsServicePurpose(s.name))}", the name of ${owner}; AWS refuses the second one. Rename the service`);
       }
     },
   },

@@ -11,7 +11,8 @@ import { skipCheck } from "../synth/checkov";
 import { IrsaRole } from "../constructs/irsa-role";
 import { cloudWatchLogsGrant, PlatformKmsKey } from "../constructs/kms-key";
 import { type Naming, containerInsightsLogGroup, fargateLogGroup } from "../../facts/naming";
-import { CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS } from "../../facts/observability";
+import { CLOUDWATCH_AGENT } from "../../facts/controllers";
+import { CONTAINER_INSIGHTS_LOG_KINDS } from "../../facts/observability";
 
 export interface ClusterTelemetryProps {
   readonly context: AwsContext;

@@ -7,6 +7,7 @@ import { ECS_CLUSTER_OUTPUTS, type EcsClusterOutputs, NETWORK_OUTPUTS, publishOu
 import { AwsContext } from "../constructs/aws-context";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { Ec2Capacity } from "./ec2-capacity";
+import { ECS_CAPACITY_PURPOSE } from "../../facts/naming";
 
 /**
  * The ECS cluster (platform.orchestrator "ecs"), in place of the EKS cluster stack: the
@@ -45,7 +46,7 @@ export class EcsClusterStack extends PlatformStack {
           settings: settings.ec2,
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          name: this.naming.bounded("ecs-ec2", 64),
+          name: this.naming.bounded(ECS_CAPACITY_PURPOSE, 64),
         })
       : undefined;
 

@@ -19,6 +19,7 @@ import { addWorkloadData } from "../constructs/workload-data";
 import { PlatformStack, type PlatformStackProps } from "../platform-stack";
 import { EcsMicroservice } from "./ecs-service";
 import { PublicLoadBalancer } from "./load-balancer";
+import { ECS_PUBLIC_ALB_PURPOSE, ecsServicePurpose } from "../../facts/naming";
 
 /** Callers of each service: the services whose `dependsOn` names it. */
 export function callersOf(services: readonly ResolvedService[]): Map<string, string[]> {
@@ -62,7 +63,7 @@ export class EcsServicesStack extends PlatformStack {
     const groups = new Map(
       catalog.services.map((s) => {
         const sg = new SecurityGroup(this, `sg-${s.name}`, {
-          name: this.naming.name(`ecs-${s.name}`),
+          name: this.naming.name(ecsServicePurpose(s.name)),
           description: `Tasks of ${s.name}: inbound from its callers only`,
           vpcId: network.vpcId,
           revokeRulesOnDelete: true,
@@ -107,7 +108,7 @@ export class EcsServicesStack extends PlatformStack {
     const tls = config.edge.tls;
     const alb = edge
       ? new PublicLoadBalancer(this, "public", {
-          name: this.naming.bounded("ecs-public", 32),
+          name: this.naming.bounded(ECS_PUBLIC_ALB_PURPOSE, 32),
           vpcId: network.vpcId,
           publicSubnetIds: network.publicSubnetIds,
           settings: config.ecs.loadBalancer,
@@ -146,7 +147,7 @@ export class EcsServicesStack extends PlatformStack {
         service: s,
         context,
         settings: config.ecs,
-        baseName: this.naming.bounded(`ecs-${s.name}`, 59),
+        baseName: this.naming.bounded(ecsServicePurpose(s.name), 59),
         clusterName: cluster.clusterName,
         clusterArn: cluster.clusterArn,
         namespaceArn: cluster.serviceConnectNamespaceArn,

@@ -52,6 +52,12 @@ export class WorkloadsStack extends PlatformStack {
       "ecr" in image ? { ref: `${repos.get(image.ecr)!.repositoryUrl}:${image.tag}`, source: "ecr" as const } : { ref: image.external, source: "external" as const };
 
     // Namespaces, in the order the catalog names them.
+    // The ingress group's rules, most specific path first (the ECS listener rules are ordered
+    // the same way): otherwise "/" could take "/api"'s requests, as the Load Balancer
+    // Controller orders a group's ingresses by name when no order is given. One public
+    // service needs no order, and gets none.
+    const publicByPath = catalog.services.filter((s) => s.public).sort((a, b) => b.public!.path.length - a.public!.path.length || a.name.localeCompare(b.name));
+    const ruleOrder = new Map(publicByPath.length > 1 ? publicByPath.map((s, i) => [s.name, { "alb.ingress.kubernetes.io/group.order": String(i + 1) }] as const) : []);
     const namespaces = new Map<string, NamespaceV1>();
     for (const s of catalog.services) {
       if (namespaces.has(s.namespace)) continue;
@@ -101,7 +107,7 @@ export class WorkloadsStack extends PlatformStack {
         versionDependencies: (version) => rendered.versionDependencies(s.name, version),
         sidecars: rendered.sidecars(s),
         podAnnotations: rendered.podAnnotations(s),
-        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: edge?.ingressAnnotations, host: edge?.host } : undefined,
+        ingress: s.public ? { className: mesh.ingressClass, groupName: publicIngressGroup(this.naming), annotations: { ...edge?.ingressAnnotations, ...ruleOrder.get(s.name) }, host: edge?.host } : undefined,
         kubeletProbes: meshImpl.podPort === "tls" ? "tcp" : "http",
       });
       roles.set(s.name, svc.role.role.arn);
