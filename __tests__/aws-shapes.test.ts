@@ -456,7 +456,7 @@ describe("DynamoDB, CloudWatch Logs, AWS WAF, Route 53, EC2 flow logs", () => {
       `workloads.catalog: catalog "reference" (apps/reference.ts) tables.orders#2026.partitionKey.name: "" is empty; DynamoDB needs at least 1 (KeySchemaAttributeName in the DynamoDB API model, botocore ${V})`,
       `workloads.catalog: catalog "reference" (apps/reference.ts) tables.orders#2026.readCapacity: 0 is below 1, the least DynamoDB accepts (PositiveLongObject in the DynamoDB API model, botocore ${V})`,
       `state.dynamodbTable: "tf" is 2 characters; DynamoDB needs at least 3 (TableName in the DynamoDB API model, botocore ${V})`,
-      `cluster.fargateProfiles.apps.selectors.0.namespace: "shop ops" makes the Fargate log group name "/eksmesh/dev/fargate/shop ops", which does not fit CloudWatch Logs's LogGroupName: 1-512 letters, digits and . - _ / # (LogGroupName in the CloudWatch Logs API model, botocore ${V}: [\\.\\-_/#A-Za-z0-9]+); shorten the namespace`,
+      `cluster.fargateProfiles.apps.selectors.0.namespace: "shop ops" makes the Fargate log group name "/eksmesh/dev/fargate/shop ops", which does not fit CloudWatch Logs' LogGroupName: 1-512 letters, digits and . - _ / # (LogGroupName in the CloudWatch Logs API model, botocore ${V}: [\\.\\-_/#A-Za-z0-9]+); shorten the namespace`,
     ]);
   });
 

@@ -60,6 +60,9 @@ export function serviceName(service: string): string {
   return SERVICE_NAMES[service] ?? BOTOCORE.services[service]?.serviceId ?? service;
 }
 
+/** "EKS's", "CloudWatch Logs'". */
+const possessive = (name: string) => (name.endsWith("s") ? `${name}'` : `${name}'s`);
+
 /** A shape by `<service>.<Shape>`; throws when the extracted facts lack it (regenerate them). */
 export function modelShape(ref: string): ModelShape {
   const [service, name] = splitRef(ref);
@@ -560,14 +563,14 @@ function scalarProblem(value: unknown, ref: string, rule: ShapeRule): string | u
   if (typeof value !== "string") return undefined;
   const n = chars(value);
   if (shape.enum && !shape.enum.includes(value)) {
-    if (shape.enum.length <= 12) return `is not ${rule.what}: ${svc}'s ${name} enumeration (botocore ${BOTOCORE.botocore}) allows ${shape.enum.map(quote).join(", ")}`;
+    if (shape.enum.length <= 12) return `is not ${rule.what}: ${possessive(svc)} ${name} enumeration (botocore ${BOTOCORE.botocore}) allows ${shape.enum.map(quote).join(", ")}`;
     const near = closest(value, shape.enum, 3);
-    return `is not ${rule.what}: ${svc}'s ${name} enumeration (botocore ${BOTOCORE.botocore}) has ${shape.enum.length} values; ${near.length ? `the closest are ${near.map(quote).join(", ")}` : `e.g. ${(rule.examples ?? shape.enum.slice(0, 2)).map(quote).join(", ")}`}`;
+    return `is not ${rule.what}: ${possessive(svc)} ${name} enumeration (botocore ${BOTOCORE.botocore}) has ${shape.enum.length} values; ${near.length ? `the closest are ${near.map(quote).join(", ")}` : `e.g. ${(rule.examples ?? shape.enum.slice(0, 2)).map(quote).join(", ")}`}`;
   }
   if (shape.max !== undefined && n > shape.max) return `is ${n} characters; ${svc} allows at most ${shape.max} (${cite(ref)})`;
   if (shape.min !== undefined && n < shape.min) return `is ${n === 0 ? "empty" : `${n} characters`}; ${svc} needs at least ${shape.min} (${cite(ref)})`;
   if (shape.pattern && !compiledPattern(shape.pattern).test(value)) {
-    return `does not fit ${svc}'s ${name}: ${rule.allowed ?? `the pattern ${shape.pattern}`} (${cite(ref)}: ${shape.pattern})`;
+    return `does not fit ${possessive(svc)} ${name}: ${rule.allowed ?? `the pattern ${shape.pattern}`} (${cite(ref)}: ${shape.pattern})`;
   }
   return undefined;
 }
