@@ -24,15 +24,16 @@ export function generatedCatalog(n: number) {
     const table = `t${Math.floor(i / 20)}`;
     tables[table] = { partitionKey: { name: "id" } };
     return {
-      name: `svc-${i}`,
+      // Not "svc-…": VPC Lattice refuses service names starting with "svc-" (its service IDs' prefix).
+      name: `app-${i}`,
       namespace: `bench-${ns}`,
-      image: i % 2 ? { ecr: `svc-${i}`, tag: "1.0.0" } : { external: `public.ecr.aws/nginx/nginx:1.27` },
+      image: i % 2 ? { ecr: `app-${i}`, tag: "1.0.0" } : { external: `public.ecr.aws/nginx/nginx:1.27` },
       port: 8080,
       cpu: { request: 100, limit: 200 },
       memory: { request: 128, limit: 256 },
       placement: ns < 6 ? ("fargate" as const) : ("ec2" as const),
       // Each service calls the previous one in its namespace: no cycles.
-      dependsOn: i >= 8 ? [`svc-${i - 8}`] : [],
+      dependsOn: i >= 8 ? [`app-${i - 8}`] : [],
       tables: { [table]: i % 3 === 0 ? ("readwrite" as const) : ("read" as const) },
       versions: i % 10 === 0 ? [{ name: "v1", weight: 90 }, { name: "v2", weight: 10 }] : [{ name: "v1", weight: 100 }],
     };

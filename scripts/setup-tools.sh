@@ -6,6 +6,9 @@
 #   .tools/bin/actionlint lint of the GitHub Actions workflows (Go module, version below)
 #   /usr/bin/chromium     Debian's Chromium, driven headless by the reference system's page test
 #                         (__tests__/services/e2e.test.ts); playwright-core cannot download a browser here
+#   ~/.cache/eks-mesh-platform/botocore: the botocore wheel the AWS API shapes are extracted from
+#                         (facts/upstream/botocore/provenance.json: version and SHA-256), for the
+#                         test that re-extracts them (__tests__/aws-shapes.test.ts)
 #   ~/.cache/eks-mesh-platform/kubernetes/sources: the upstream CRDs and charts the tests validate
 #                         against, from Go module zips pinned by version and go.sum hash
 #                         (ops/kubernetes/pins.json; ops/kubernetes/setup.sh sources)
@@ -33,6 +36,25 @@ else
   "$python" -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   echo "setup-tools: installed checkov $(.venv/bin/checkov --version) and moto $(moto_have) into .venv"
+fi
+
+# The AWS API models (botocore, a newer release than .venv's boto3 allows, for the data only).
+botocore_pin=facts/upstream/botocore/provenance.json
+botocore_version=$(node -p "require('./$botocore_pin').version")
+botocore_sha256=$(node -p "require('./$botocore_pin').wheel.sha256")
+botocore_dir="${XDG_CACHE_HOME:-$HOME/.cache}/eks-mesh-platform/botocore"
+botocore_wheel="$botocore_dir/$(node -p "require('./$botocore_pin').wheel.file")"
+if [ -f "$botocore_wheel" ] && echo "$botocore_sha256  $botocore_wheel" | sha256sum --check --status; then
+  echo "setup-tools: botocore $botocore_version wheel already in $botocore_dir"
+else
+  mkdir -p "$botocore_dir"
+  botocore_tmp=$(mktemp -d)
+  echo "botocore==$botocore_version --hash=sha256:$botocore_sha256" >"$botocore_tmp/requirements.txt"
+  "$python" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: --require-hashes \
+    -r "$botocore_tmp/requirements.txt" -d "$botocore_tmp"
+  mv "$botocore_tmp/$(basename "$botocore_wheel")" "$botocore_wheel"
+  rm -rf "$botocore_tmp"
+  echo "setup-tools: downloaded botocore $botocore_version (SHA-256 $botocore_sha256) into $botocore_dir"
 fi
 
 if ! command -v go >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Naming } from "../../facts/naming";
 import { checkApplyRefusals } from "./apply-checks";
+import { checkAwsShapes } from "./aws-shapes";
 import { clusterSchema } from "./cluster";
 import { resolveAcrossSections } from "./cross-checks";
 import { ecsSchema } from "./ecs";
@@ -50,6 +51,8 @@ export const platformConfigSchema = z
     };
     // What AWS, EKS or Kubernetes would refuse at apply, refused now (config/schema/apply-checks.ts).
     checkApplyRefusals(resolved, ctx);
+    // Values AWS would refuse by its API models' shapes (config/schema/aws-shapes.ts).
+    checkAwsShapes(resolved, ctx);
     return resolved;
   });
 
