@@ -2,7 +2,8 @@ import { type CatalogOrigin, catalogLocation, type ResolvedCatalog, type Resolve
 import type { NodeGroupSettings } from "./schema/cluster";
 import { type CostInput, type CostService, type Target, ContainerRequest } from "../placement/types";
 import { resolveCostInput } from "../placement/input";
-import { DEFAULT_PRICES, type PriceTable } from "../placement/prices";
+import { pricesFor, type PriceTable } from "../placement/prices";
+import { describeInstanceGap, describeRegionGap, earlierGeneration } from "../placement/prices/instances";
 import { decidePlacement } from "../placement/decide";
 import { podDemand, tryFargateSize } from "../placement/fargate-sizing";
 import { CostValidationError } from "../placement/validation";
@@ -13,6 +14,8 @@ import { signedDependencies } from "./schema/lattice";
 
 /** The parts of the resolved platform config the cost model reads. */
 export interface PlatformCostSource {
+  /** Its region picks the EC2 prices; absent in older callers: us-east-1. */
+  readonly platform?: { readonly region: string };
   readonly network: { readonly natGateways: "single" | "per-az" | "none"; readonly azCount: number };
   readonly cluster: { readonly nodeGroups: Record<string, NodeGroupSettings>; readonly supportType?: string };
   readonly workloads: { readonly app: ResolvedCatalog };
@@ -68,6 +71,7 @@ export function costInputFromPlatform(config: PlatformCostSource, placement: "re
   const group = config.cluster.nodeGroups[packingGroupName(config.cluster.nodeGroups)];
   const services = config.workloads.app.services;
   const input: CostInput = {
+    ...(config.platform ? { region: config.platform.region } : {}),
     services: services.map((s) => costService(s, placement)),
     nodeGroup: {
       instanceType: group.instanceTypes[0],
@@ -108,13 +112,14 @@ function meshTlsCost(config: PlatformCostSource): Pick<CostInput, "privateCas" |
 
 /**
  * Decides every `auto` service that no constraint pins, by cost: the optimizer's choice
- * with explicit placements held fixed. Returns only the services it decided.
+ * with explicit placements held fixed. Returns only the services it decided. Prices are the
+ * config's region's (a config without `auto` services needs none).
  */
-export function decideAutoPlacements(config: PlatformCostSource, prices: PriceTable = DEFAULT_PRICES): Record<string, Target> {
+export function decideAutoPlacements(config: PlatformCostSource, prices?: PriceTable): Record<string, Target> {
   const open = config.workloads.app.services.filter((s) => s.requestedPlacement === "auto");
   if (open.length === 0) return {};
   const input = resolveCostInput(costInputFromPlatform(config, "requested"), "cost input from the platform config");
-  const decided = decidePlacement(input, prices, { optimizer: DETERMINISTIC });
+  const decided = decidePlacement(input, prices ?? pricesFor(input.region), { optimizer: DETERMINISTIC });
   const out: Record<string, Target> = {};
   for (const s of open) {
     const d = decided[s.name];
@@ -159,19 +164,27 @@ export function withMesh(input: CostInput, services: readonly ResolvedService[],
 
 /**
  * What the config must change when the placement engine cannot place its services: the
- * field and a message naming it (placement/errors.ts lists the failures).
+ * field and a one-line message saying what is wrong and what to do (placement/errors.ts
+ * lists the failures).
  */
 export function placementRefusal(config: PlatformCostSource & { readonly workloads: { readonly origin: CatalogOrigin } }, failure: PlacementFailure, detail: string): { path: (string | number)[]; message: string } {
   switch (failure.kind) {
     case "unknown-instance-type": {
       const group = packingGroupName(config.cluster.nodeGroups);
+      const { gap, instanceType, region } = failure;
+      const earlier = gap.kind === "unknown" ? undefined : earlierGeneration(instanceType, region);
+      const why = gap.kind === "not-in-region" ? `offered in ${region}` : "sized in the data";
+      const use = gap.kind === "unknown" ? "check the spelling" : earlier ? `use ${JSON.stringify(earlier)} (${why})` : `use a type ${why}`;
       return {
         path: ["cluster", "nodeGroups", group, "instanceTypes", 0],
-        message: `"${failure.instanceType}" has no shape or price in the cost model's ${failure.region} table, which places the catalog's "auto" services; use an instance type the table lists, or give every service an explicit placement (${detail})`,
+        message: `${describeInstanceGap(instanceType, region, gap)}; the placement engine needs its size and price for the catalog's "auto" services: ${use}, or give every catalog service an explicit placement (ec2 or fargate)`,
       };
     }
     case "region-without-prices":
-      return { path: ["platform", "region"], message: `"${failure.region}" has no prices in the cost model, which places the catalog's "auto" services; give every service an explicit placement (${detail})` };
+      return {
+        path: ["platform", "region"],
+        message: `${describeRegionGap(failure.region)}; the placement engine needs them for the catalog's "auto" services: give every catalog service an explicit placement (ec2 or fargate)`,
+      };
     case "fits-nowhere":
     case "cannot-run-there":
       return { path: ["workloads", "catalog"], message: `${catalogLocation(config.workloads.origin, ["services", failure.service])}: ${detail}` };

@@ -10,7 +10,8 @@ import { compareMeshes, formatMeshComparison } from "./mesh";
 import { costInputFromPlatform, type MeshCostSource } from "../config/placement";
 import { DEFAULT_LATTICE_SETTINGS, type MeshSettings } from "../config/schema/mesh";
 import { buildCostReport } from "./model";
-import { loadPrices } from "../placement/prices";
+import { basePricesFor, loadPrices } from "../placement/prices";
+import { instanceDataSources } from "../placement/prices/instances";
 import { formatReport } from "./table";
 import { utilizationCurve } from "./utilization";
 
@@ -25,14 +26,14 @@ export const USAGE = `Usage: npx tsx cost/cli.ts [options]
                                node group, NAT and load balancer (what \`npm run cost\` uses)
   --catalog <file.json>        services and infrastructure (a CostInput); default: the built-in example
   --example <name>             built-in example: ${Object.keys(EXAMPLES).join(" | ")} (default: reference)
-  --prices <file.json>         your prices, merged over the shipped us-east-1 table
+  --prices <file.json>         your prices, merged over the shipped table of the input's region
   --svg <out.svg>              write the scenario bar chart
   --utilization-svg <out.svg>  write the EC2-vs-Fargate utilization line chart
   --orchestrators-svg <out.svg>  with --platform: write the EKS-vs-ECS bar chart
   --instance <type>            instance of the utilization chart (default: the catalog's node type)
   --time-limit <ms>            optimizer time limit for large catalogs (default: 400)
   --json                       print the report as JSON instead of tables
-  --print-prices               print the effective price table as JSON (a starting point for --prices)
+  --print-prices               print the effective price table (the input's region) as JSON, a starting point for --prices
   --help                       this text
 `;
 
@@ -115,17 +116,18 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     return 0;
   }
   try {
-    const prices = loadPrices(args.prices);
-    if (args.printPrices) {
-      io.stdout(JSON.stringify(prices, null, 2) + "\n");
-      return 0;
-    }
     const platform = args.platform ? loadConfig().config : undefined;
     const input = platform
       ? resolveCostInput(costInputFromPlatform(platform, "requested"), "cost input from the platform config")
       : args.catalog !== undefined
         ? loadCostInput(args.catalog)
         : resolveCostInput(EXAMPLES[args.example as ExampleName]);
+    // The input's region's instance prices; for a region the data lacks, the price file's.
+    const prices = loadPrices(args.prices, basePricesFor(input.region));
+    if (args.printPrices) {
+      io.stdout(JSON.stringify(prices, null, 2) + "\n");
+      return 0;
+    }
     const report = buildCostReport(input, prices, { optimizer: { timeLimitMs: args.timeLimitMs } });
     // The platform's EC2 capacity priced both ways: the fixed node group and Karpenter (cost/karpenter.ts).
     const karpenter = platform ? compareKarpenter(report, platform.cluster.karpenter) : undefined;
@@ -136,7 +138,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     if (args.json) {
       io.stdout(
         JSON.stringify(
-          { prices: { region: prices.region, takenOn: prices.takenOn }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}) },
+          { prices: { region: prices.region, takenOn: prices.takenOn, ...(prices.otherFiguresRegion ? { otherFiguresRegion: prices.otherFiguresRegion } : {}), instances: instanceDataSources(prices.region) }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}) },
           null,
           2,
         ) + "\n",

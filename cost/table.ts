@@ -1,4 +1,5 @@
 import { formatFargateSize } from "../placement/fargate-sizing";
+import { instanceDataSummary, instanceTable } from "../placement/prices/instances";
 import { money, round } from "./format";
 import type { CostReport, LineItem, ScenarioCost } from "./model";
 
@@ -63,8 +64,16 @@ export function formatComparisonRow(scenario: ScenarioCost, configured: Scenario
 
 export function formatReport(report: CostReport): string {
   const { prices, input, node } = report;
+  const ng = input.nodeGroup;
+  const nodePrice = prices.ec2.instances[ng.instanceType]?.onDemandHourly;
   const out: string[] = [
     `Cost estimate, ${prices.region}, prices taken ${prices.takenOn}, ${prices.hoursPerMonth} h/month, ${prices.currency}`,
+    instanceDataSummary(prices.region),
+    // A price file may replace the node type's figure: then say whose it is.
+    ...(nodePrice && nodePrice.source !== instanceTable(prices.region)?.[ng.instanceType]?.onDemandHourly.source
+      ? [`${ng.instanceType}'s price: ${nodePrice.source}${nodePrice.asOf ? ` (${nodePrice.asOf})` : ""}`]
+      : []),
+    ...(prices.otherFiguresRegion ? [`Other figures (EKS, Fargate, EBS, NAT, load balancer, logs, ...) are ${prices.otherFiguresRegion}'s: the project keeps hand-checked figures for ${prices.otherFiguresRegion} only`] : []),
     "",
   ];
   for (const scenario of report.scenarios) out.push(...scenarioTable(report, scenario), "");
@@ -79,7 +88,6 @@ export function formatReport(report: CostReport): string {
   for (const item of report.usagePriced) out.push(`${item.component.padEnd(40)} ${String(item.price.value).padStart(9)}  ${item.price.unit}`);
   out.push("");
 
-  const ng = input.nodeGroup;
   out.push(`== Node arithmetic (${ng.instanceType}) ==`);
   out.push(
     `max pods ${node.maxPods}; capacity ${node.capacity.cpuMillicores}m / ${node.capacity.memoryMiB}Mi ` +

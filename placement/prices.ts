@@ -4,6 +4,7 @@ import type { Architecture, CapacityType } from "./types";
 import { PlacementError } from "./errors";
 import { CostValidationError, formatIssues } from "./validation";
 import { US_EAST_1 } from "./prices/us-east-1";
+import { describeInstanceGap, describeRegionGap, instanceGap, instanceTable } from "./prices/instances";
 
 /** One price with its provenance. */
 export interface PriceFigure {
@@ -27,6 +28,8 @@ export interface InstanceSpec {
   /** ENIs and IPv4 addresses per ENI: the VPC CNI's max-pods inputs. */
   readonly maxEnis: number;
   readonly ipv4PerEni: number;
+  /** Where vCPU, memory and architecture come from. */
+  readonly specSource?: string;
   readonly eniSource?: string;
   readonly onDemandHourly: PriceFigure;
   /** A real Spot price; without it Spot is on-demand × (1 − spotDiscountFraction). */
@@ -42,8 +45,13 @@ export interface FargateRates {
 export interface PriceTable {
   readonly region: string;
   readonly currency: "USD";
-  /** Date the figures were collected (YYYY-MM-DD). */
+  /** Date the figures were collected (YYYY-MM-DD); each EC2 instance figure states its own. */
   readonly takenOn: string;
+  /**
+   * The region every figure outside `ec2.instances` was taken for, when it is not `region`:
+   * the project keeps hand-checked figures for us-east-1 only, instance prices for every region.
+   */
+  readonly otherFiguresRegion?: string;
   /** Hours in the month used for monthly totals and GB-month conversions. */
   readonly hoursPerMonth: number;
   readonly eks: { readonly standardSupportHourly: PriceFigure; readonly extendedSupportHourly: PriceFigure };
@@ -102,6 +110,7 @@ const instanceSpec = z.strictObject({
   memoryMiB: positiveInt,
   maxEnis: positiveInt,
   ipv4PerEni: z.number().int({ error: "must be a whole number" }).min(2, { error: "must be >= 2 (one address per ENI is the node's own)" }),
+  specSource: z.string().optional(),
   eniSource: z.string().optional(),
   onDemandHourly: figure,
   spotHourly: figure.optional(),
@@ -113,6 +122,7 @@ export const priceTableSchema: z.ZodType<PriceTable> = z.strictObject({
   region: text,
   currency: z.literal("USD", { error: 'must be "USD"' }),
   takenOn: date,
+  otherFiguresRegion: text.optional(),
   hoursPerMonth: z.number().min(1, { error: "must be >= 1" }),
   eks: z.strictObject({ standardSupportHourly: figure, extendedSupportHourly: figure }),
   fargate: z.strictObject({ x86_64: fargateRates, arm64: fargateRates, ephemeralStorageGbHourly: figure }),
@@ -133,8 +143,32 @@ export const priceTableSchema: z.ZodType<PriceTable> = z.strictObject({
   }),
 });
 
+/**
+ * The table for a region: every EC2 instance type the data prices there, and the hand-checked
+ * us-east-1 figures for the rest (marked by `otherFiguresRegion` elsewhere). Throws
+ * PlacementError when the data has no prices for the region.
+ */
+export function pricesFor(region: string): PriceTable {
+  const instances = instanceTable(region);
+  if (instances === undefined) {
+    throw new PlacementError({ kind: "region-without-prices", region }, `${describeRegionGap(region)}; pass a price file for ${region} (--prices)`);
+  }
+  return {
+    ...US_EAST_1,
+    region,
+    ...(region === US_EAST_1.region ? {} : { otherFiguresRegion: US_EAST_1.region }),
+    ec2: { ...US_EAST_1.ec2, instances },
+  };
+}
+
+/** The region's table when the data prices it; otherwise one without instance types, for a price file to fill. */
+export function basePricesFor(region: string): PriceTable {
+  if (instanceTable(region) !== undefined) return pricesFor(region);
+  return { ...US_EAST_1, region, otherFiguresRegion: US_EAST_1.region, ec2: { ...US_EAST_1.ec2, instances: {} } };
+}
+
 /** The shipped table (us-east-1). */
-export const DEFAULT_PRICES: PriceTable = US_EAST_1;
+export const DEFAULT_PRICES: PriceTable = pricesFor("us-east-1");
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -185,14 +219,14 @@ export function loadPrices(file?: string, base: PriceTable = DEFAULT_PRICES): Pr
   return applyPriceOverride(base, json, label);
 }
 
-/** Shape and price data of an instance type, or a clear error listing the known ones. */
+/** Shape and price data of an instance type, or a PlacementError saying what the data lacks. */
 export function findInstance(prices: PriceTable, instanceType: string): InstanceSpec {
   const spec = prices.ec2.instances[instanceType];
   if (spec === undefined) {
-    const known = Object.keys(prices.ec2.instances).sort().join(", ");
+    const gap = instanceGap(instanceType, prices.region);
     throw new PlacementError(
-      { kind: "unknown-instance-type", instanceType, region: prices.region },
-      `instance type "${instanceType}" is not in the ${prices.region} price table (known: ${known}); add it to your price file under ec2.instances`,
+      { kind: "unknown-instance-type", instanceType, region: prices.region, gap },
+      `${describeInstanceGap(instanceType, prices.region, gap)}; add it to your price file under ec2.instances`,
     );
   }
   return spec;

@@ -129,7 +129,7 @@ export interface DynamoDbInput {
 
 /** Everything the stacks create that has a price. */
 export interface CostInput {
-  /** Price table region; only checked against the price file. @default "us-east-1" */
+  /** Region: picks the instance data's EC2 prices (`npm run cost`, the config); the price table must match it. @default "us-east-1" */
   readonly region?: string;
   readonly services: readonly CostService[];
   readonly nodeGroup: NodeGroupInput;

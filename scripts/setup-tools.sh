@@ -12,6 +12,7 @@
 #   ~/.cache/eks-mesh-platform/kubernetes/sources: the upstream CRDs and charts the tests validate
 #                         against, from Go module zips pinned by version and go.sum hash
 #                         (ops/kubernetes/pins.json; ops/kubernetes/setup.sh sources)
+#   the Go module cache: the modules the EC2 instance data is extracted from (scripts/ec2-instances.ts)
 # shellcheck (used by actionlint for run: scripts) comes from Debian when apt is available.
 # Idempotent: a second run only checks the installed versions.
 set -euo pipefail
@@ -89,3 +90,6 @@ fi
 # The CRDs (Gateway API, Karpenter, VPA) and charts (Karpenter, metrics-server) the tests and
 # npm run test:kubernetes validate against; nothing is read from beside the repository.
 bash ops/kubernetes/setup.sh sources
+
+# The EC2 instance data's Go modules, pinned by go.sum hash; its test regenerates the data from them.
+npx tsx scripts/ec2-instances.ts --download

@@ -100,6 +100,68 @@ describe("cost CLI on the built-in example", () => {
   });
 });
 
+describe("cost CLI: where the EC2 instance figures come from", () => {
+  const INSTANCE_SOURCES =
+    "vCPU, memory and architecture from ec2instances.info of 2025-05-28; ENIs from Karpenter v1.14.1's VPC limits of 2026-05-18 " +
+    "(Go modules github.com/aws/karpenter-provider-aws@v1.14.1, github.com/cristim/ec2-instances-info@v0.0.0-20250528091325-32acf84f42eb; facts/upstream/ec2-instances/provenance.json)";
+
+  it("names the source and date of the instance prices, shapes and ENIs under the title", () => {
+    const { stdout } = run([]);
+    expect(stdout.split("\n")[1]).toBe(`EC2 instances: prices from Karpenter v1.14.1's AWS Price List table of 2026-07-06; ${INSTANCE_SOURCES}`);
+  });
+
+  it("prices another region from the data, and says the other figures are us-east-1's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-cli-"));
+    const catalog = join(dir, "eu.json");
+    writeFileSync(
+      catalog,
+      JSON.stringify({
+        region: "eu-west-1",
+        services: [{ name: "web", replicas: 2, containers: [{ cpuMillicores: 500, memoryMiB: 1024 }], placement: "ec2" }],
+        nodeGroup: { instanceType: "m7i.large", minSize: 1 },
+        natGateways: 0,
+        albs: 0,
+      }),
+    );
+    const { code, stdout, stderr } = run(["--catalog", catalog]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.split("\n").slice(0, 3)).toEqual([
+      "Cost estimate, eu-west-1, prices taken 2026-11-23, 730 h/month, USD",
+      `EC2 instances: prices from ec2instances.info of 2025-05-28; ${INSTANCE_SOURCES}`,
+      "Other figures (EKS, Fargate, EBS, NAT, load balancer, logs, ...) are us-east-1's: the project keeps hand-checked figures for us-east-1 only",
+    ]);
+    // eu-west-1's m7i.large price.
+    expect(stdout).toContain(row("EC2 nodes", "1 × m7i.large on-demand (needed 1, min 1)", 0.11235));
+    const json = JSON.parse(run(["--catalog", catalog, "--json"]).stdout);
+    expect(json.prices).toMatchObject({ region: "eu-west-1", otherFiguresRegion: "us-east-1", instances: { prices: { label: "ec2instances.info", asOf: "2025-05-28" } } });
+  });
+
+  it("says whose price it is when a price file replaces the node type's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-cli-"));
+    const file = join(dir, "prices.json");
+    writeFileSync(file, JSON.stringify({ ec2: { instances: { "t3.medium": { onDemandHourly: { value: 0.03, unit: "USD per instance-hour", source: "our EDP contract", asOf: "2026-12-01" } } } } }));
+    expect(run(["--prices", file]).stdout.split("\n")[2]).toBe("t3.medium's price: our EDP contract (2026-12-01)");
+  });
+
+  it("a region the data has no prices for takes its instance types from a price file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-cli-"));
+    const catalog = join(dir, "cn.json");
+    writeFileSync(catalog, JSON.stringify({ region: "cn-north-1", services: [], nodeGroup: { instanceType: "t3.medium", minSize: 1 }, natGateways: 0, albs: 0 }));
+    const without = run(["--catalog", catalog]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toBe(
+      `cost: the platform's EC2 instance data has no cn-north-1 on-demand price for "t3.medium" (it has no prices for cn-north-1); add it to your price file under ec2.instances\n`,
+    );
+    const file = join(dir, "cn-prices.json");
+    const t3 = { ...P.ec2.instances["t3.medium"]!, onDemandHourly: { value: 0.05, unit: "USD per instance-hour", source: "our cn-north-1 rate card", asOf: "2026-12-01" } };
+    writeFileSync(file, JSON.stringify({ ec2: { instances: { "t3.medium": t3 } } }));
+    const withFile = run(["--catalog", catalog, "--prices", file]);
+    expect(withFile.stderr).toBe("");
+    expect(withFile.stdout.split("\n").slice(1, 3)).toEqual([`EC2 instances: no prices for cn-north-1 (only a price file's); ${INSTANCE_SOURCES}`, "t3.medium's price: our cn-north-1 rate card (2026-12-01)"]);
+  });
+});
+
 describe("cost CLI options", () => {
   it("writes both SVG charts", () => {
     const { code, files, stdout } = run(["--svg", "scenarios.svg", "--utilization-svg", "util.svg"]);

@@ -28,21 +28,31 @@ describe("Karpenter priced next to the fixed node group", () => {
     expect(c.ec2Pods).toBe(10);
     expect(c.fixed).toEqual({ nodes: 10, hourly: 10 * (node("t3.medium") + disk) });
     expect(c.karpenter.managedNodes).toBe(2);
-    // 8 pods overflow; a c5.xlarge (3 of them by CPU) is the cheapest c/m/r amd64 type that holds them.
-    expect(c.karpenter.pool).toEqual({ pool: "default", instanceType: "c5.xlarge", capacity: "on-demand", nodes: 3, hourly: 3 * (node("c5.xlarge") + disk) });
-    expect(c.karpenter.hourly).toBeCloseTo(2 * (node("t3.medium") + disk) + 3 * (node("c5.xlarge") + disk), 10);
+    // 8 pods overflow; a c6a.xlarge (3 of them by CPU, $0.153/h) is the cheapest c/m/r amd64 type that holds them.
+    expect(c.karpenter.pool).toEqual({ pool: "default", instanceType: "c6a.xlarge", capacity: "on-demand", nodes: 3, hourly: 3 * (node("c6a.xlarge") + disk) });
+    expect(c.karpenter.hourly).toBeCloseTo(2 * (node("t3.medium") + disk) + 3 * (node("c6a.xlarge") + disk), 10);
     expect(c.notes[0]).toMatch(/^the fixed group starts with 2 nodes; its EC2 pods need 10, so without an autoscaler 8 node\(s\) of pods stay Pending/);
   });
 
   it("spot pools are priced at the table's stated discount", () => {
     const c = compareScenario(report, configured, karpenter({ capacityTypes: ["spot"] }));
-    const spot = node("c5.xlarge") * (1 - P.ec2.spotDiscountFraction.value);
-    expect(c.karpenter.pool).toMatchObject({ instanceType: "c5.xlarge", capacity: "spot", nodes: 3 });
+    const spot = node("c6a.xlarge") * (1 - P.ec2.spotDiscountFraction.value);
+    expect(c.karpenter.pool).toMatchObject({ instanceType: "c6a.xlarge", capacity: "spot", nodes: 3 });
     expect(c.karpenter.pool!.hourly).toBeCloseTo(3 * (spot + disk), 10);
   });
 
   it("a pool only gets the families and architectures it allows", () => {
-    expect(poolInstanceTypes(karpenter({ instanceFamilies: ["m6g"], architectures: ["arm64"] }).nodePools.default, P)).toEqual(["m6g.large", "m6g.xlarge"]);
+    expect(poolInstanceTypes(karpenter({ instanceFamilies: ["m6g"], architectures: ["arm64"] }).nodePools.default, P)).toEqual([
+      "m6g.12xlarge",
+      "m6g.16xlarge",
+      "m6g.2xlarge",
+      "m6g.4xlarge",
+      "m6g.8xlarge",
+      "m6g.large",
+      "m6g.medium",
+      "m6g.metal",
+      "m6g.xlarge",
+    ]);
     expect(poolInstanceTypes(karpenter().nodePools.default, P).every((t) => /^(c|m|r)\d/.test(t) && !/g\./.test(t))).toBe(true);
     expect(compareScenario(report, configured, karpenter({ instanceFamilies: ["m6g"], architectures: ["arm64"] })).karpenter.pool?.instanceType).toMatch(/^m6g\./);
   });

@@ -47,6 +47,21 @@ describe("default price table", () => {
     expect(DEFAULT_PRICES.fargate.arm64.vcpuHourly.value).toBeLessThan(DEFAULT_PRICES.fargate.x86_64.vcpuHourly.value);
   });
 
+  it("takes every EC2 instance type from the instance data, each figure naming its source file and date", () => {
+    expect(Object.keys(DEFAULT_PRICES.ec2.instances).length).toBeGreaterThan(800);
+    const spec = DEFAULT_PRICES.ec2.instances["m7i.large"]!;
+    expect(spec).toMatchObject({ architecture: "x86_64", vcpu: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 });
+    expect(spec.onDemandHourly).toMatchObject({
+      value: 0.1008,
+      unit: "USD per instance-hour",
+      source: "https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/pkg/providers/pricing/zz_generated.pricing_aws.go",
+      asOf: "2026-07-06",
+    });
+    expect(spec.specSource).toContain("https://github.com/cristim/ec2-instances-info/blob/32acf84f42eb/data/instances.json");
+    expect(spec.eniSource).toContain("zz_generated.vpclimits.go");
+    expect(DEFAULT_PRICES.otherFiguresRegion).toBeUndefined();
+  });
+
   it("prices Spot with the documented discount, never at the on-demand price", () => {
     expect(instanceHourly(DEFAULT_PRICES, "m5.large", "ON_DEMAND")).toBe(0.096);
     expect(instanceHourly(DEFAULT_PRICES, "m5.large", "SPOT")).toBeCloseTo(0.096 * (1 - DEFAULT_PRICES.ec2.spotDiscountFraction.value), 12);
@@ -57,9 +72,13 @@ describe("default price table", () => {
     expect(gbMonthToHourly(DEFAULT_PRICES, 0.08, 20)).toBeCloseTo(1.6 / 730, 15);
   });
 
-  it("names the known instance types when one is missing", () => {
+  it("says what the instance data lacks when a type is missing, and where to add it", () => {
     expect(() => instanceHourly(DEFAULT_PRICES, "x9.huge", "ON_DEMAND")).toThrow(
-      /^instance type "x9\.huge" is not in the us-east-1 price table \(known: c5\.large, .*\); add it to your price file under ec2\.instances$/,
+      `"x9.huge" is not an EC2 instance type in the platform's instance data (ec2instances.info of 2025-05-28, Karpenter v1.14.1's AWS Price List table of 2026-07-06); add it to your price file under ec2.instances`,
+    );
+    // Karpenter prices m8i.large; the shape source predates it.
+    expect(() => instanceHourly(DEFAULT_PRICES, "m8i.large", "ON_DEMAND")).toThrow(
+      `"m8i.large" cannot be sized: the platform's EC2 instance data (ec2instances.info of 2025-05-28) lacks its vCPU and memory; add it to your price file under ec2.instances`,
     );
   });
 });
@@ -72,13 +91,14 @@ describe("price file override", () => {
       ec2: {
         instances: {
           "m5.large": { spotHourly: { value: 0.04, unit: "USD per instance-hour", source: "Spot price history, us-east-1a, 2026-11" } },
-          "m7i.large": {
+          // A type the shipped data cannot size (Karpenter prices it, ec2instances.info predates it).
+          "m8i.large": {
             architecture: "x86_64",
             vcpu: 2,
             memoryMiB: 8192,
             maxEnis: 3,
-            ipv4PerEni: 10,
-            onDemandHourly: { value: 0.1008, unit: "USD per instance-hour", source: "https://aws.amazon.com/ec2/pricing/on-demand/" },
+            ipv4PerEni: 20,
+            onDemandHourly: { value: 0.10584, unit: "USD per instance-hour", source: "https://aws.amazon.com/ec2/pricing/on-demand/" },
           },
         },
       },
@@ -87,7 +107,8 @@ describe("price file override", () => {
     expect(prices.takenOn).toBe("2026-12-01");
     expect(prices.fargate.x86_64.vcpuHourly).toEqual({ value: 0.035, unit: "USD per vCPU-hour", source: "our EDP contract, 2026" });
     expect(prices.fargate.x86_64.gbHourly).toEqual(DEFAULT_PRICES.fargate.x86_64.gbHourly);
-    expect(prices.ec2.instances["m7i.large"]!.onDemandHourly.value).toBe(0.1008);
+    expect(prices.ec2.instances["m8i.large"]!.onDemandHourly.value).toBe(0.10584);
+    expect(DEFAULT_PRICES.ec2.instances["m8i.large"]).toBeUndefined();
     expect(prices.ec2.instances["m5.large"]!.onDemandHourly).toEqual(DEFAULT_PRICES.ec2.instances["m5.large"]!.onDemandHourly);
     expect(instanceHourly(prices, "m5.large", "SPOT")).toBe(0.04);
     expect(prices.ec2.instances["t3.medium"]).toEqual(DEFAULT_PRICES.ec2.instances["t3.medium"]);
@@ -110,7 +131,7 @@ describe("price file override", () => {
   it("refuses negative prices, unknown fields and incomplete new instances, listing every problem", () => {
     const file = write("many.json", {
       alb: { hourly: { value: -1, unit: "USD per ALB-hour", source: "x" }, perHour: 3 },
-      ec2: { instances: { "m7i.large": { vcpu: 2 } } },
+      ec2: { instances: { "m8i.large": { vcpu: 2 } } },
     });
     let error: unknown;
     try {
@@ -120,11 +141,11 @@ describe("price file override", () => {
     }
     expect(error).toBeInstanceOf(CostValidationError);
     expect((error as CostValidationError).issues).toEqual([
-      'ec2.instances["m7i.large"].architecture: is required',
-      'ec2.instances["m7i.large"].memoryMiB: is required',
-      'ec2.instances["m7i.large"].maxEnis: is required',
-      'ec2.instances["m7i.large"].ipv4PerEni: is required',
-      'ec2.instances["m7i.large"].onDemandHourly: is required',
+      'ec2.instances["m8i.large"].architecture: is required',
+      'ec2.instances["m8i.large"].memoryMiB: is required',
+      'ec2.instances["m8i.large"].maxEnis: is required',
+      'ec2.instances["m8i.large"].ipv4PerEni: is required',
+      'ec2.instances["m8i.large"].onDemandHourly: is required',
       "alb.hourly.value: must be >= 0",
       "alb.perHour: unknown field",
     ]);

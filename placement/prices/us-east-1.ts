@@ -1,7 +1,9 @@
-import type { PriceFigure, InstanceSpec, PriceTable } from "../prices";
+import type { PriceTable } from "../prices";
 
 /**
- * Default price table: US East (N. Virginia), Linux, USD, on-demand.
+ * The hand-checked figures of the default price table: US East (N. Virginia), Linux, USD,
+ * on-demand. The EC2 instance types are not here: every type's shape and price comes from
+ * the extracted instance data (placement/prices/instances.ts, facts/upstream/ec2-instances).
  *
  * Taken on 2026-11-23 from the stored public copies the project's search tool
  * serves (no live page could be fetched). Each figure names its source page;
@@ -10,28 +12,7 @@ import type { PriceFigure, InstanceSpec, PriceTable } from "../prices";
  * own file: `npx tsx cost/cli.ts --prices my-prices.json`.
  */
 
-const EC2_SOURCE = "https://aws.amazon.com/ec2/pricing/on-demand/";
-const EC2_NOTE =
-  "AWS Price List figure as captured in aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go (generated 2026-01-19 for us-east-1); the live page renders prices dynamically and could not be read.";
-const ENI_SOURCE =
-  "https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/instance-info.jsonl (defaultMaxENIs, ipv4AddressesPerInterface)";
-
-function ec2(value: number): PriceFigure {
-  return { value, unit: "USD per instance-hour", source: EC2_SOURCE, asOf: "2026-01-19", note: EC2_NOTE };
-}
-
-function instance(
-  architecture: InstanceSpec["architecture"],
-  vcpu: number,
-  memoryGiB: number,
-  maxEnis: number,
-  ipv4PerEni: number,
-  hourly: number,
-): InstanceSpec {
-  return { architecture, vcpu, memoryMiB: memoryGiB * 1024, maxEnis, ipv4PerEni, eniSource: ENI_SOURCE, onDemandHourly: ec2(hourly) };
-}
-
-export const US_EAST_1: PriceTable = {
+export const US_EAST_1: Omit<PriceTable, "ec2"> & { readonly ec2: Omit<PriceTable["ec2"], "instances"> } = {
   region: "us-east-1",
   currency: "USD",
   takenOn: "2026-11-23",
@@ -88,30 +69,6 @@ export const US_EAST_1: PriceTable = {
     },
   },
   ec2: {
-    instances: {
-      "t3.small": instance("x86_64", 2, 2, 3, 4, 0.0208),
-      "t3.medium": instance("x86_64", 2, 4, 3, 6, 0.0416),
-      "t3.large": instance("x86_64", 2, 8, 3, 12, 0.0832),
-      "t3.xlarge": instance("x86_64", 4, 16, 4, 15, 0.1664),
-      "m5.large": instance("x86_64", 2, 8, 3, 10, 0.096),
-      "m5.xlarge": instance("x86_64", 4, 16, 4, 15, 0.192),
-      "m5.2xlarge": instance("x86_64", 8, 32, 4, 15, 0.384),
-      "m6i.large": instance("x86_64", 2, 8, 3, 10, 0.096),
-      "m6i.xlarge": instance("x86_64", 4, 16, 4, 15, 0.192),
-      "c5.large": instance("x86_64", 2, 4, 3, 10, 0.085),
-      "c5.xlarge": instance("x86_64", 4, 8, 4, 15, 0.17),
-      "r5.large": instance("x86_64", 2, 16, 3, 10, 0.126),
-      "t4g.medium": instance("arm64", 2, 4, 3, 6, 0.0336),
-      "t4g.large": instance("arm64", 2, 8, 3, 12, 0.0672),
-      "t4g.xlarge": instance("arm64", 4, 16, 4, 15, 0.1344),
-      "m6g.large": instance("arm64", 2, 8, 3, 10, 0.077),
-      "m6g.xlarge": instance("arm64", 4, 16, 4, 15, 0.154),
-      "m7g.large": instance("arm64", 2, 8, 3, 10, 0.0816),
-      "m7g.xlarge": instance("arm64", 4, 16, 4, 15, 0.1632),
-      "c6g.large": instance("arm64", 2, 4, 3, 10, 0.068),
-      "c6g.xlarge": instance("arm64", 4, 8, 4, 15, 0.136),
-      "r6g.large": instance("arm64", 2, 16, 3, 10, 0.1008),
-    },
     spotDiscountFraction: {
       value: 0.6,
       unit: "fraction off the on-demand price",
