@@ -18,7 +18,7 @@ describe("Checkov scan of every synthesized stack", () => {
       // Every observability part on too (traces, Prometheus, e-mail alarms): one scan, not another.
       observability: { traces: { enabled: true }, metrics: { prometheus: { enabled: true } }, alarms: { emails: ["oncall@example.com"] } },
     }), EDGE_CHECKS],
-    ["unpinned zones", { network: { azCount: 2 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }, []],
+    ["unpinned zones", { platform: { throwaway: true }, network: { azCount: 2 }, edge: { insecurePlainHttpForThrowawayEnvironment: true } }, []],
     // ECS in place of EKS (issue 19): EC2 capacity provider, DynamoDB, and the public ALB Terraform owns,
     // plain HTTP under the dev opt-out, then HTTPS with the WAF associated; ECS checks: Container Insights,
     // read-only root, no public IP, no privileged container, ALB drops invalid headers and uses TLS 1.2+.

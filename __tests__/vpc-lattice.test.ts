@@ -553,7 +553,7 @@ describe("vpc-lattice: what Lattice cannot express", () => {
     catalogs.reference = catalog;
     try {
       expect(() => parseConfig(withDev(LATTICE), "test config")).toThrow(
-        'services.service-chat.namespace: "aws-application-networking-system" is created by the mesh stack for its controller; the workloads stack cannot create it again. Give the service a namespace of its own',
+        'services.service-chat.namespace: "aws-application-networking-system" is created by the mesh stack, for the AWS Gateway API Controller; the workloads stack cannot create it again. Give the service a namespace of its own',
       );
     } finally {
       catalogs.reference = saved;

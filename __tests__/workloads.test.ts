@@ -306,7 +306,7 @@ describe("yelb catalog specifics", () => {
 
 describe("workloads config", () => {
   it("defaults to the reference catalog with every table protected", () => {
-    const c = parseConfig({ edge: { insecurePlainHttpForThrowawayEnvironment: true } });
+    const c = parseConfig({ platform: { throwaway: true }, edge: { insecurePlainHttpForThrowawayEnvironment: true } });
     expect(c.workloads).toMatchObject({ catalog: "reference", tables: {}, ecr: { keepImages: 30 } });
   });
 });

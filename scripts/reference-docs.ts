@@ -5,6 +5,9 @@
  * `npm run schemas -- --check` (and the test) fails when a committed page is stale.
  */
 import { APPLY_RULES } from "../config/schema/apply-checks";
+import { AWS_SHAPE_RULES, BOTOCORE, DOCUMENTED_RULES } from "../config/schema/aws-shapes";
+import { EKS_CALENDAR_AS_OF } from "../facts/eks";
+import { KARPENTER_CRD_VERSION } from "../facts/upstream/karpenter";
 
 type Schema = {
   type?: string | string[];
@@ -156,6 +159,26 @@ function checksPage(): string {
     "| rule | refused at synth | otherwise refused by |",
     "|---|---|---|",
     ...APPLY_RULES.map((r) => `| \`${r.id}\` | ${cell(r.checks)} | ${cell(r.refusedBy)} |`),
+    "",
+    "## Values checked against the AWS API models",
+    "",
+    `Each value below (or the name the platform builds from it) is checked against the shape of the API member it is sent in, from the AWS API models of botocore ${BOTOCORE.botocore} (\`facts/upstream/botocore/\`, extracted by \`scripts/regenerate-aws-shapes.ts\`; the table is \`AWS_SHAPE_RULES\` in \`config/schema/aws-shapes.ts\`).`,
+    "",
+    "| field | model shape | sent in |",
+    "|---|---|---|",
+    ...AWS_SHAPE_RULES.map((r) => `| \`${r.field}\`${r.keys ? " (keys)" : ""}${r.derive ? " (the name built from it)" : ""} | \`${r.shape}\`${r.also?.length ? ` and ${r.also.map((a) => `\`${a.id}\``).join(", ")}` : ""} | ${cell(r.sentTo)} |`),
+    "",
+    "Rules the models state only in words, written once with their source:",
+    "",
+    "| rule | source |",
+    "|---|---|",
+    ...DOCUMENTED_RULES.map((r) => `| \`${r.id}\` | ${cell([r.source.member ? `model member ${r.source.member}` : "", r.source.url ?? "", r.source.note ?? ""].filter(Boolean).join("; "))} |`),
+    "",
+    "## From other sources",
+    "",
+    `- Karpenter's fields (\`cluster.karpenter.nodePools.*\`: consolidation, budgets, expiry, weight, taints, label values) take their enumerations, patterns and bounds from the pinned NodePool CRD of Karpenter ${KARPENTER_CRD_VERSION} (\`facts/upstream/karpenter-${KARPENTER_CRD_VERSION}/\`), so the config accepts exactly what the API server will.`,
+    `- \`cluster.kubernetesVersion\`: minors past EKS's extended support are refused, from the EKS release calendar as of ${EKS_CALENDAR_AS_OF} (\`facts/eks.ts\`).`,
+    "- EC2 instance types the placement engine must size and price come from `facts/upstream/ec2-instances/` (its `provenance.json` names the sources and dates).",
     "",
   ].join("\n");
 }

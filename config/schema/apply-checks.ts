@@ -57,8 +57,6 @@ export interface ApplyRule {
 
 const quote = (v: unknown) => JSON.stringify(v);
 
-/** ECR repository names: lower-case components separated by single . _ - or / (CreateRepository). */
-const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /** Private ranges EKS accepts for the service range (KubernetesNetworkConfigRequest.serviceIpv4Cidr). */
 const SERVICE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
@@ -94,24 +92,6 @@ function arnFields(c: ApplyCheckInput): { path: IssuePath; arn: string; sameRegi
 }
 
 export const APPLY_RULES: readonly ApplyRule[] = [
-  {
-    id: "ecr-repository-names",
-    checks: "ECR repository names `<platform.name>-<environment>/<image.ecr>`: single separators between lower-case components",
-    refusedBy: "ECR CreateRepository",
-    check(c, issue) {
-      const prefix = new Naming({ ...c.platform, tags: {} }).prefix;
-      const repos = new Set(c.workloads.app.services.flatMap((s) => [s.image, ...s.versions.map((v) => v.image)]).flatMap((i) => ("ecr" in i ? [i.ecr] : [])));
-      if (repos.size > 0 && !ECR_NAME.test(prefix)) {
-        issue(["platform", "name"], `"${prefix}" (platform.name-environment) prefixes every ECR repository, and ECR refuses names with two separators in a row ("--"); use single hyphens`);
-      }
-      for (const r of repos) {
-        if (!ECR_NAME.test(r)) {
-          const s = c.workloads.app.services.find((x) => [x.image, ...x.versions.map((v) => v.image)].some((i) => "ecr" in i && i.ecr === r));
-          issue(["workloads", "catalog"], `${at(c, s?.name)}.image.ecr: "${r}" has two separators in a row, which ECR refuses in repository names; use single hyphens`);
-        }
-      }
-    },
-  },
   {
     id: "security-group-names",
     checks: "security group names `<platform.name>-<environment>-vpc-endpoints` do not start with `sg-`",

@@ -462,6 +462,16 @@ export const AWS_SHAPE_RULES: readonly ShapeRule[] = [
   // --- AWS WAF and Route 53: the public edge.
   { field: "edge.waf.rateLimitPer5Minutes", shape: "wafv2.RateLimit", sentTo: "AWS WAF CreateWebACL rate-based statement Limit", what: "a rate limit", when: (c) => hasPublic(c) && c.edge.waf.enabled },
   { field: "edge.hostedZoneId", shape: "route53.ResourceId", sentTo: "Route 53 ChangeResourceRecordSets HostedZoneId (certificate validation, alias record)", what: "a hosted zone ID", when: (c) => hasPublic(c) && c.edge.tls.mode === "https" },
+  // --- ECR: the repositories the catalog's { ecr } images live in, <platform.name>-<environment>/<ecr>.
+  ...(["catalog:services[*].image.ecr", "catalog:services[*].versions[*].image.ecr"] as const).map((field): ShapeRule => ({
+    field,
+    derive: (repo, c) => `${naming(c).prefix}/${repo}`,
+    shape: "ecr.RepositoryName",
+    sentTo: "ECR CreateRepository repositoryName, <platform.name>-<environment>/<ecr> (workloads or ecs-services stack)",
+    what: "the ECR repository name",
+    allowed: "lower-case letters and digits in /-separated parts, joined within a part by one . or _, two _, or hyphens",
+    fix: "fix image.ecr, or platform.name and platform.environment (they prefix every repository)",
+  })),
   // --- DynamoDB: the catalog's tables and the state lock table.
   {
     field: "catalog:tables",

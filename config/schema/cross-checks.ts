@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { decideAutoPlacements, fargateMisfits, placementRefusal } from "../placement";
 import { PlacementError } from "../../placement/errors";
+import { modelShape } from "./aws-shapes";
 import { catalogLocation, type ResolvedCatalog, type ResolvedService } from "../../apps/catalog";
 import { type FargateProfile, type NodeGroupSettings, validateFargateProfiles } from "./cluster";
 import type { KarpenterSettings } from "./autoscaling";
@@ -203,6 +204,8 @@ function placeByCost<C extends CrossSections>(config: C, ctx: z.RefinementCtx): 
     decided = decideAutoPlacements(config as CrossSections & { workloads: { app: ResolvedCatalog } });
   } catch (e) {
     if (!(e instanceof PlacementError)) throw e;
+    // A type EC2 does not have at all is refused once, by the API model's check (aws-shapes.ts).
+    if (e.failure.kind === "unknown-instance-type" && !modelShape("ec2.InstanceType").enum?.includes(e.failure.instanceType)) return config;
     const refusal = placementRefusal(config, e.failure, e.message);
     ctx.addIssue({ code: "custom", path: refusal.path, message: refusal.message });
     return config;
