@@ -131,10 +131,13 @@ export interface BuildOptions {
 export const npmCaMounts = (ca: { readonly bundle: string; readonly npmrc: string }) => ["--volume", `${ca.bundle}:/run/eks-mesh-platform/npm-ca.pem:ro`, "--volume", `${ca.npmrc}:/usr/local/etc/npmrc:ro`];
 
 /** This machine's npm CA bundle as mounts for the build stage, if npm is configured with one. */
-export function machineNpmCa(dir: string): BuildOptions["npmCa"] {
+export function machineNpmCa(dir: string, env: NodeJS.ProcessEnv = process.env): BuildOptions["npmCa"] {
   const r = spawnSync("npm", ["config", "get", "cafile"], { encoding: "utf8" });
-  const bundle = r.status === 0 ? r.stdout.trim() : "";
-  if (!bundle || bundle === "null" || bundle === "undefined" || !existsSync(bundle)) return undefined;
+  const configured = r.status === 0 ? r.stdout.trim() : "";
+  // An npm from a Node.js release package (as CI puts first on the PATH) has no global npmrc;
+  // it trusts the machine's CA through NODE_EXTRA_CA_CERTS, which a container does not inherit.
+  const bundle = [configured, env.NODE_EXTRA_CA_CERTS ?? ""].find((b) => b && b !== "null" && b !== "undefined" && existsSync(b));
+  if (!bundle) return undefined;
   const npmrc = join(dir, "npmrc");
   writeFileSync(npmrc, "cafile=/run/eks-mesh-platform/npm-ca.pem\n");
   return { bundle, npmrc };
