@@ -329,7 +329,7 @@ export const main: CliMain = (argv, out, err) => {
     if (!building) {
       const baseArgs = resolveBases(bases, engine, [...new Set(plan.jobs.map((j) => j.dockerfile))], (t) => err(`images: ${t}\n`));
       const npmCa = engine === "podman" ? machineNpmCa(digestDir) : undefined;
-      if (npmCa) err(`images: the build stage's npm trusts this machine's CA bundle ${npmCa.bundle} (npm's cafile), mounted while RUN runs only\n`);
+      if (npmCa) err(`images: the build stage's npm trusts this machine's CA bundle ${npmCa.bundle} (npm's cafile, else NODE_EXTRA_CA_CERTS), mounted while RUN runs only\n`);
       building = commandsFor(plan, { engine, baseArgs, digestDir, npmCa });
     }
     return building.jobs[index].commands.slice(1);
