@@ -63,7 +63,7 @@ describe("the committed CRD facts", () => {
     fs.cpSync(path.join(ROOT, "facts", "upstream"), copy, { recursive: true });
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(out, "node_modules"));
     execFileSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(copy, "regenerate.ts"), "karpenter-v1.14.1", crds], { cwd: out, stdio: "pipe" });
-    for (const file of ["karpenter.sh_nodepools.yaml", "provenance.json"]) {
+    for (const file of ["karpenter.sh_nodepools.json", "provenance.json"]) {
       expect(fs.readFileSync(path.join(copy, "karpenter-v1.14.1", file), "utf8"), file).toBe(fs.readFileSync(path.join(ROOT, "facts", "upstream", "karpenter-v1.14.1", file), "utf8"));
     }
   });

@@ -28,6 +28,8 @@ interface FactSet {
   /** Upstream file names: CRD files (.yaml holding CustomResourceDefinitions) and kept-verbatim files. */
   readonly crdFiles: readonly string[];
   readonly verbatimFiles: readonly string[];
+  /** "json": the facts as one JSON array per CRD file (`<name>.json`), for sets synth reads on every run, where parsing YAML would cost tens of milliseconds. @default "yaml" */
+  readonly format?: "yaml" | "json";
 }
 
 export const FACT_SETS: Record<string, FactSet> = {
@@ -65,6 +67,7 @@ export const FACT_SETS: Record<string, FactSet> = {
     why: "synth validates the Karpenter fields of the config against the NodePool CRD the chart installs; synth must not need the Go module (ops/kubernetes/setup.sh sources fetches it for the tests)",
     crdFiles: ["karpenter.sh_nodepools.yaml"],
     verbatimFiles: [],
+    format: "json",
   },
 };
 
@@ -119,9 +122,15 @@ function regenerate(name: string, upstreamDir: string): void {
     const raw = fs.readFileSync(path.join(upstreamDir, file));
     const docs = parseAllDocuments(raw.toString("utf8")).map((d) => d.toJS() as Record<string, any> | null).filter((d) => d?.kind === "CustomResourceDefinition");
     if (docs.length === 0) throw new Error(`${file} holds no CustomResourceDefinition`);
-    const header = `# Schema facts of ${file} (${set.version}): descriptions removed by facts/upstream/regenerate.ts. Origin and SHA-256 of the upstream file: provenance.json.\n`;
-    fs.writeFileSync(path.join(outDir, file), header + docs.map((d) => stringify(crdFacts(d!), { lineWidth: 0 })).join("---\n"));
-    files.push({ file, upstreamSha256: sha256(raw), kept: "schema facts", kinds: docs.map((d) => d!.spec.names.kind) });
+    if (set.format === "json") {
+      const out = file.replace(/\.ya?ml$/, ".json");
+      fs.writeFileSync(path.join(outDir, out), `${JSON.stringify(docs.map((d) => crdFacts(d!)), null, 1)}\n`);
+      files.push({ file: out, upstreamSha256: sha256(raw), kept: "schema facts", kinds: docs.map((d) => d!.spec.names.kind) });
+    } else {
+      const header = `# Schema facts of ${file} (${set.version}): descriptions removed by facts/upstream/regenerate.ts. Origin and SHA-256 of the upstream file: provenance.json.\n`;
+      fs.writeFileSync(path.join(outDir, file), header + docs.map((d) => stringify(crdFacts(d!), { lineWidth: 0 })).join("---\n"));
+      files.push({ file, upstreamSha256: sha256(raw), kept: "schema facts", kinds: docs.map((d) => d!.spec.names.kind) });
+    }
   }
   for (const file of set.verbatimFiles) {
     const raw = fs.readFileSync(path.join(upstreamDir, file));
