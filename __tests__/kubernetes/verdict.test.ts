@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { crdFacts, FACT_SETS, stripDescriptions } from "../../facts/upstream/regenerate";
+import { crdFacts, FACT_SETS, factFile, stripDescriptions } from "../../facts/upstream/regenerate";
 import { findTools, ToolsMissing } from "../../ops/kubernetes/cluster";
 import { FACTS_DIR, pins, sourceDir, SourcesMissing } from "../../ops/kubernetes/sources";
 import { countLine, refusalText, verdict } from "../../ops/kubernetes/test-kubernetes";
@@ -68,7 +68,7 @@ describe("facts/upstream", () => {
       expect(provenance.files.map((f: { file: string }) => f.file)).toEqual([...set.crdFiles, ...set.verbatimFiles]);
       for (const f of provenance.files) expect(f.upstreamSha256).toMatch(/^[0-9a-f]{64}$/);
       for (const file of set.crdFiles) {
-        const docs = parseAllDocuments(fs.readFileSync(path.join(FACTS_DIR, name, file), "utf8")).map((d) => d.toJS());
+        const docs = parseAllDocuments(fs.readFileSync(path.join(FACTS_DIR, name, factFile(set, file)), "utf8")).map((d) => d.toJS());
         expect(docs.map((d) => d.spec.names.kind)).toEqual(provenance.files.find((f: { file: string }) => f.file === file).kinds);
         for (const d of docs) for (const v of d.spec.versions) expect(JSON.stringify(v.schema.openAPIV3Schema)).not.toMatch(/"description":\{?"/);
       }

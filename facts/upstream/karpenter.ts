@@ -29,7 +29,7 @@ let root: Record<string, unknown> | undefined;
  * into list items and `{}` into map values: `spec.disruption.budgets[].schedule`.
  */
 export function nodePoolProperty(at: string): CrdProperty {
-  root ??= (JSON.parse(fs.readFileSync(FILE, "utf8")) as { spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] } }[])[0]!.spec.versions[0]!.schema.openAPIV3Schema;
+  root ??= (JSON.parse(fs.readFileSync(FILE, "utf8")) as { spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] } }).spec.versions[0]!.schema.openAPIV3Schema;
   let node: Record<string, unknown> | undefined = root;
   for (const step of at.match(/[^.[\]{}]+|\[\]|\{\}/g) ?? []) {
     if (step === "[]") node = node?.items as Record<string, unknown> | undefined;

@@ -28,7 +28,7 @@ interface FactSet {
   /** Upstream file names: CRD files (.yaml holding CustomResourceDefinitions) and kept-verbatim files. */
   readonly crdFiles: readonly string[];
   readonly verbatimFiles: readonly string[];
-  /** "json": the facts as one JSON array per CRD file (`<name>.json`), for sets synth reads on every run, where parsing YAML would cost tens of milliseconds. @default "yaml" */
+  /** "json": each CRD file's one CRD as JSON (`<name>.json`, see factFile), for sets synth reads on every run, where parsing YAML would cost tens of milliseconds. @default "yaml" */
   readonly format?: "yaml" | "json";
 }
 
@@ -109,6 +109,11 @@ export function crdFacts(crd: Record<string, any>): Record<string, any> {
   };
 }
 
+/** The file a set keeps for an upstream CRD file: the same name, or `.json` for a JSON set. */
+export function factFile(set: FactSet, upstreamFile: string): string {
+  return set.format === "json" ? upstreamFile.replace(/\.ya?ml$/, ".json") : upstreamFile;
+}
+
 const sha256 = (buf: Buffer) => createHash("sha256").update(buf).digest("hex");
 
 function regenerate(name: string, upstreamDir: string): void {
@@ -123,9 +128,9 @@ function regenerate(name: string, upstreamDir: string): void {
     const docs = parseAllDocuments(raw.toString("utf8")).map((d) => d.toJS() as Record<string, any> | null).filter((d) => d?.kind === "CustomResourceDefinition");
     if (docs.length === 0) throw new Error(`${file} holds no CustomResourceDefinition`);
     if (set.format === "json") {
-      const out = file.replace(/\.ya?ml$/, ".json");
-      fs.writeFileSync(path.join(outDir, out), `${JSON.stringify(docs.map((d) => crdFacts(d!)), null, 1)}\n`);
-      files.push({ file: out, upstreamSha256: sha256(raw), kept: "schema facts", kinds: docs.map((d) => d!.spec.names.kind) });
+      if (docs.length !== 1) throw new Error(`${file} holds ${docs.length} CRDs; a JSON fact set keeps one per file`);
+      fs.writeFileSync(path.join(outDir, factFile(set, file)), `${JSON.stringify(crdFacts(docs[0]!), null, 1)}\n`);
+      files.push({ file, upstreamSha256: sha256(raw), kept: "schema facts", kinds: [docs[0]!.spec.names.kind] });
     } else {
       const header = `# Schema facts of ${file} (${set.version}): descriptions removed by facts/upstream/regenerate.ts. Origin and SHA-256 of the upstream file: provenance.json.\n`;
       fs.writeFileSync(path.join(outDir, file), header + docs.map((d) => stringify(crdFacts(d!), { lineWidth: 0 })).join("---\n"));
