@@ -58,7 +58,8 @@ const REASON_TEXT: Record<string, string> = {
   delete_because_no_move_target: "moved to an address that does not exist",
 };
 
-function describeChange(c: ResourceChangeSummary): string {
+/** One change as the plan comment words it; the drift issue reuses it. */
+export function describeChange(c: ResourceChangeSummary): string {
   const details: string[] = [];
   if (c.kind === "replace" && c.actions[0] === "create") details.push("create before destroy");
   if (c.deposed !== undefined) details.push(`deposed object ${code(c.deposed)}`);
