@@ -13,6 +13,10 @@
  * With --synth-log, the platform's synth warnings (an insecure public edge, ...) in that
  * captured `cdktf synth` output are shown above the plans.
  *
+ * With --cost-before/--cost-after (`npm run cost -- --json` on the base branch and on the
+ * pull request), the monthly cost before and after, per component, is shown above the plans.
+ * The IAM permissions the plans add or remove, per role, are shown whenever there are any.
+ *
  * Exit codes: 0 comment written (stacks that wait for an upstream do not count as
  * failures); 2 comment written but a stack failed to plan
  * (so the job can post the comment and still fail); 1 usage or input error.
@@ -22,22 +26,27 @@ import { runCli } from "./cli";
 import { extractSynthWarnings } from "./synth-warnings";
 import { classifyFailure } from "./plan/failures";
 import { renderComment, type CommentOptions } from "./plan/comment";
+import { readCostReport } from "./plan/cost";
 import { summarizePlan, type StackResult } from "./plan/plan";
 
 const USAGE =
-  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log FILE]";
+  "usage: plan-comment.ts --stack NAME=PLAN.json [--stack ...] [--env ENV] [--run-url URL] [--artifact NAME] [--commit SHA] [--synth-log FILE] [--cost-before BASE.json --cost-after HEAD.json]";
 
 export interface PlanCommentArgs {
   stacks: Array<{ name: string; jsonPath: string }>;
   options: CommentOptions;
   /** Captured synth output to read warnings from. */
   synthLog?: string;
+  /** `npm run cost -- --json` of the base branch and of the pull request. */
+  costBefore?: string;
+  costAfter?: string;
 }
 
 export function parseArgs(argv: readonly string[]): PlanCommentArgs {
   const stacks: PlanCommentArgs["stacks"] = [];
   const options: CommentOptions = {};
   let synthLog: string | undefined;
+  const cost: { costBefore?: string; costAfter?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
@@ -65,12 +74,19 @@ export function parseArgs(argv: readonly string[]): PlanCommentArgs {
       case "--synth-log":
         synthLog = value;
         break;
+      case "--cost-before":
+        cost.costBefore = value;
+        break;
+      case "--cost-after":
+        cost.costAfter = value;
+        break;
       default:
         throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }
   if (stacks.length === 0) throw new Error(`at least one --stack is required\n${USAGE}`);
-  return synthLog === undefined ? { stacks, options } : { stacks, options, synthLog };
+  if ((cost.costBefore === undefined) !== (cost.costAfter === undefined)) throw new Error(`--cost-before and --cost-after go together: the cost of the base branch and of the pull request\n${USAGE}`);
+  return { stacks, options, ...(synthLog === undefined ? {} : { synthLog }), ...cost };
 }
 
 function readIfExists(path: string): string | undefined {
@@ -108,6 +124,13 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
     if (args.synthLog !== undefined) {
       if (!existsSync(args.synthLog)) throw new Error(`--synth-log ${args.synthLog} does not exist: capture the synth output there first`);
       args.options.synthWarnings = extractSynthWarnings(readFileSync(args.synthLog, "utf8"));
+    }
+    if (args.costBefore !== undefined && args.costAfter !== undefined) {
+      const read = (path: string, flag: string) => {
+        if (!existsSync(path)) throw new Error(`${flag} ${path} does not exist: write it with \`npm run cost -- --json\``);
+        return readCostReport(JSON.parse(readFileSync(path, "utf8")) as unknown, `${flag} ${path}`);
+      };
+      args.options.cost = { before: read(args.costBefore, "--cost-before"), after: read(args.costAfter, "--cost-after") };
     }
     results = args.stacks.map((s) => loadStackResult(s.name, s.jsonPath));
   } catch (error) {

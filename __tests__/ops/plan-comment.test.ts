@@ -117,3 +117,76 @@ describe("synth warnings", () => {
     expect(extractSynthWarnings(captured)).toEqual([MESH_DISCONTINUATION_WARNING, edge]);
   });
 });
+
+describe("plan comment: IAM permissions the change adds or removes", () => {
+  function iamComment(): string {
+    const dir = plansDir();
+    copyFileSync(join(FIXTURES, "plan-iam.json"), join(dir, "cluster.json"));
+    const { status, out } = run(["--stack", `network=${join(dir, "network.json")}`, "--stack", `cluster=${join(dir, "cluster.json")}`]);
+    expect(status).toBe(0);
+    return out;
+  }
+
+  it("lists, per role, the actions and resources added and removed", () => {
+    const out = iamComment();
+    expect(out).toContain("#### 🔐 IAM permissions this change adds (➕) or removes (➖)");
+    expect(out).toContain(
+      "- `cluster` role `prod-aws-load-balancer-controller`:\n" +
+        '  - ➕ Allow `ec2:DescribeVpcs` on `*` when `{"StringEquals":{"aws:RequestTag/elbv2.k8s.aws/cluster":"prod"}}`\n' +
+        '  - ➕ Allow `elasticloadbalancing:CreateLoadBalancer` on `*` when `{"StringEquals":{"aws:RequestTag/elbv2.k8s.aws/cluster":"prod"}}`\n' +
+        "  - ➖ Allow `ec2:DescribeVpcs` on `*`\n" +
+        "  - ➖ Allow `elasticloadbalancing:DeleteLoadBalancer` on `*`\n",
+    );
+    // A deleted role's inline policy is removed; a new attachment is added.
+    expect(out).toContain("- `cluster` role `prod-legacy-reader`:\n  - ➖ Allow `s3:GetObject` on `arn:aws:s3:::acme-assets/*`\n");
+    expect(out).toContain("- `cluster` role `prod-node`:\n  - ➕ attaches managed policy `arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`\n");
+  });
+
+  it("says nothing of a policy whose grants are unchanged, however it is rewritten, or of a no-op", () => {
+    const out = iamComment();
+    expect(out).not.toContain("prod-fluent-bit");
+    expect(out).not.toContain("logs:PutLogEvents");
+    expect(out).not.toContain("prod-x");
+    const plain = run(["--stack", `network=${join(plansDir(), "network.json")}`]).out;
+    expect(plain).not.toContain("IAM permissions");
+  });
+
+  it("never reads a sensitive policy or guesses one known only after apply", () => {
+    const out = iamComment();
+    expect(out).toContain("- `cluster` role `prod-secret`:\n  - ❔ `aws_iam_role_policy.secret`: not compared, its policy is marked sensitive");
+    expect(out).not.toContain("IAM-SENSITIVE-000");
+    expect(out).toContain("- `cluster` role of `aws_iam_role_policy.karpenter` (its name is known after apply):\n  - ❔ `aws_iam_role_policy.karpenter`: not compared, its policy is known only after apply");
+  });
+});
+
+describe("plan comment: monthly cost before and after", () => {
+  it("shows the base branch's and the pull request's cost per component, with the change", () => {
+    const dir = plansDir();
+    const { status, out } = run([
+      "--stack", `network=${join(dir, "network.json")}`,
+      "--cost-before", join(FIXTURES, "cost-base.json"),
+      "--cost-after", join(FIXTURES, "cost-head.json"),
+    ]);
+    expect(status).toBe(0);
+    expect(out).toContain("#### 💰 Monthly cost: $228.99 → $266.66 (+$37.67)");
+    expect(out).toContain("| EC2 nodes | $30.37 | $60.74 | +$30.37 |");
+    expect(out).toContain("| EKS control plane | $73.00 | $73.00 | – |");
+    expect(out).toContain("| VPC Lattice service network | $0.00 | $18.25 | +$18.25 |");
+    expect(out).toContain("| Public IPv4 addresses | $10.95 | $0.00 | −$10.95 |");
+    expect(out.indexOf("Monthly cost")).toBeLessThan(out.indexOf("| Stack |"));
+  });
+
+  it("shows no change when the configs cost the same", () => {
+    const base = join(FIXTURES, "cost-base.json");
+    const { out } = run(["--stack", `network=${join(plansDir(), "network.json")}`, "--cost-before", base, "--cost-after", base]);
+    expect(out).toContain("#### 💰 Monthly cost: $228.99 → $228.99 (–)");
+  });
+
+  it("refuses one side without the other, or a file that is not the cost model's JSON", () => {
+    const net = `network=${join(plansDir(), "network.json")}`;
+    expect(run(["--stack", net, "--cost-before", join(FIXTURES, "cost-base.json")]).err).toMatch(/^--cost-before and --cost-after go together/);
+    const bad = run(["--stack", net, "--cost-before", join(FIXTURES, "cost-base.json"), "--cost-after", join(FIXTURES, "plan-iam.json")]);
+    expect(bad.status).toBe(1);
+    expect(bad.err).toBe(`--cost-after ${join(FIXTURES, "plan-iam.json")}: no "configured" scenario with lines and a monthly total; write it with \`npm run cost -- --json\`\n`);
+  });
+});

@@ -1,5 +1,7 @@
 import { BlockedStack, ChangeKind, PlannedStack, ResourceChangeSummary, STATEFUL_RESOURCE_TYPES, StackResult, WaitingStack, isDestructive } from "./plan";
 import { STAND_IN_MARK } from "../../stacks/synth/plan-stand-ins";
+import { renderCost, type CostSnapshot } from "./cost";
+import type { Grant } from "./iam";
 /** The markdown of the pull-request plan comment, from the stacks' plan results (./plan.ts). */
 
 /** Hidden marker the workflow uses to find and update its one comment (tfcmt #199). */
@@ -24,6 +26,8 @@ export interface CommentOptions {
   maxLength?: number;
   /** Warnings the platform printed during synth (ops/synth-warnings.ts), shown above the plans. */
   synthWarnings?: readonly string[];
+  /** Monthly cost of the base branch's config and of the pull request's (./cost.ts). */
+  cost?: { before: CostSnapshot; after: CostSnapshot };
 }
 
 const KIND_SYMBOL: Record<ChangeKind, string> = {
@@ -112,6 +116,42 @@ function renderWarning(results: readonly StackResult[]): string {
     lines.push(`> - … and ${risky.length - MAX_WARNING_ITEMS} more; see the stack sections below.`);
   }
   return lines.join("\n");
+}
+
+/** Most grant lines the IAM section spells out before pointing at the plans. */
+const MAX_IAM_LINES = 80;
+
+function grantText(g: Grant): string {
+  return `${g.effect} ${code(g.action)} on ${code(g.resource)}${g.condition !== undefined ? ` when ${code(g.condition)}` : ""}`;
+}
+
+/** The IAM permissions the change adds or removes, per stack and role. */
+function renderIam(results: readonly StackResult[]): string {
+  const lines: string[] = [];
+  let shown = 0;
+  let left = 0;
+  const push = (line: string) => {
+    if (shown < MAX_IAM_LINES) {
+      lines.push(line);
+      shown++;
+    } else left++;
+  };
+  for (const r of results) {
+    if (r.status !== "planned") continue;
+    for (const p of r.iam ?? []) {
+      const named = /^(role|policy) (of )?(.*)$/.exec(p.principal);
+      const who = named === null ? p.principal : named[2] !== undefined ? `${named[1]} of ${code(named[3] as string)} (its name is known after apply)` : `${named[1]} ${code(named[3] as string)}`;
+      lines.push(`- ${code(r.stack)} ${who}:`);
+      for (const a of p.attached) push(`  - ➕ attaches managed policy ${code(a)}`);
+      for (const d of p.detached) push(`  - ➖ detaches managed policy ${code(d)}`);
+      for (const g of p.added) push(`  - ➕ ${grantText(g)}`);
+      for (const g of p.removed) push(`  - ➖ ${grantText(g)}`);
+      for (const u of p.unreadable) push(`  - ❔ ${code(u.address)}: not compared, ${u.why}`);
+    }
+  }
+  if (lines.length === 0) return "";
+  if (left > 0) lines.push(`- … and ${left} more; see the plans below.`);
+  return ["#### 🔐 IAM permissions this change adds (➕) or removes (➖)", "", ...lines].join("\n");
 }
 
 /** A synth warning as a GitHub alert, its text kept verbatim in a code block. */
@@ -218,6 +258,9 @@ export function renderComment(results: readonly StackResult[], options: CommentO
   for (const w of options.synthWarnings ?? []) head.push(renderSynthWarning(w), "");
   const warning = renderWarning(results);
   if (warning !== "") head.push(warning, "");
+  if (options.cost !== undefined) head.push(renderCost(options.cost.before, options.cost.after), "");
+  const iam = renderIam(results);
+  if (iam !== "") head.push(iam, "");
   head.push("| Stack | Status | Add | Change | Replace | Destroy |", "|---|---|--:|--:|--:|--:|");
   for (const r of results) head.push(`| ${code(r.stack)} | ${statusCell(r)} | ${countCells(r)} |`);
   head.push("");

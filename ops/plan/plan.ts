@@ -11,6 +11,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
+import { summarizeIam, type IamPrincipalChange } from "./iam";
 
 
 
@@ -72,6 +73,8 @@ export interface PlannedStack {
   planText?: string | undefined;
   /** Upstream values this plan used stand-ins for (pull-request plans; see detectStandIns). */
   standIns: StandInUse[];
+  /** IAM permissions the plan adds or removes, per role (./iam.ts); empty when none. */
+  iam?: IamPrincipalChange[];
 }
 
 /** The outputs of one upstream stack that a plan read as stand-ins, because the upstream has not applied them. */
@@ -244,6 +247,6 @@ export function summarizePlan(stack: string, planJson: unknown, planText?: strin
     else if (c.kind === "delete") counts.destroy++;
     else counts.forget++;
   }
-  return { stack, status: "planned", changes, counts, moved, planText, standIns: detectStandIns(parsed.data) };
+  return { stack, status: "planned", changes, counts, moved, planText, standIns: detectStandIns(parsed.data), iam: summarizeIam(planJson) };
 }
 
