@@ -3,7 +3,7 @@
  * real against stub terraform and gh, so the loop, the comment and the
  * comment update are exercised without GitHub or AWS.
  */
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -53,7 +53,7 @@ describe("plan workflow definition", () => {
 
   it("pins every action to a full commit SHA", () => {
     const uses = steps.filter((s) => s.uses !== undefined).map((s) => s.uses as string);
-    expect(uses.length).toBe(5);
+    expect(uses.length).toBe(6);
     for (const u of uses) expect(u).toMatch(/^[a-z-]+\/[a-z-]+@[0-9a-f]{40}$/);
   });
 
@@ -193,6 +193,32 @@ describe("plan workflow steps, run against stubs", () => {
     expect(body).toContain("artifact `plans-prod` of [this workflow run](https://github.com/acme/platform/actions/runs/7)");
     expect(body).toContain("> [!WARNING]\n> ⚠️ **Synth warning:** INSECURE PUBLIC EDGE: edge.insecurePlainHttpForThrowawayEnvironment is true in environment \"staging\".");
   }, 90_000);
+
+  it("prices the base branch in its own checkout and the change, and the comment shows both", () => {
+    const dir = workspace();
+    mkdirSync(join(dir, ".base"));
+    // Stub npm: the cost model's JSON of whichever checkout it runs in; $BASE_FAILS breaks the base's.
+    const npm = `[ "$*" = "run --silent cost -- --json" ] || exit 9
+if [ "$(basename "$PWD")" = .base ]; then [ -z "$BASE_FAILS" ] || { echo "cost: unknown flag" >&2; exit 2; }; cat "$FIXTURES/cost-base.json"; else cat "$FIXTURES/cost-head.json"; fi`;
+    const bin = stubBin({ npm, npx: NPX_TSX_STUB });
+    const price = runStep("Price the base branch and the change", dir, bin);
+    expect(price.status).toBe(0);
+    expect(readlinkSync(join(dir, ".base", "node_modules"))).toBe(join(dir, "node_modules"));
+    mkdirSync(join(dir, "plans"), { recursive: true });
+    writeFileSync(join(dir, "plans", "order.txt"), "network\n");
+    copyFileSync(join(FIXTURES, "plan-stateless.json"), join(dir, "plans", "network.json"));
+    writeFileSync(join(dir, "plans", "synth.log"), "");
+    expect(runStep("Write the comment", dir, bin, { RUN_URL: "u", HEAD_SHA: "abc" }).status).toBe(0);
+    expect(readFileSync(join(dir, "comment.md"), "utf8")).toContain("#### 💰 Monthly cost: $228.99 → $266.66 (+$37.67)");
+
+    const broken = workspace();
+    mkdirSync(join(broken, ".base"));
+    const failed = runStep("Price the base branch and the change", broken, bin, { BASE_FAILS: "1" });
+    expect(failed.status).toBe(0);
+    expect(failed.stdout).toContain("::warning::The cost of the base or of the change could not be computed");
+    expect(existsSync(join(broken, "plans", "cost-base.json"))).toBe(false);
+    expect(readFileSync(join(broken, "plans", "cost.log"), "utf8")).toContain("cost: unknown flag");
+  }, 60_000);
 
   it("keeps the synth output for the comment and still fails when synth fails", () => {
     const dir = tempDir("synth-");
