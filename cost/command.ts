@@ -138,7 +138,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     if (args.json) {
       io.stdout(
         JSON.stringify(
-          { prices: { region: prices.region, takenOn: prices.takenOn, ...(prices.otherFiguresRegion ? { otherFiguresRegion: prices.otherFiguresRegion } : {}), instances: instanceDataSources(prices.region) }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}) },
+          { prices: { region: prices.region, takenOn: prices.takenOn, ...(prices.otherFiguresRegion ? { otherFiguresRegion: prices.otherFiguresRegion } : {}), instances: instanceDataSources(prices.region) }, node: report.node, scenarios: report.scenarios, usagePriced: report.usagePriced, ...(karpenter ? { karpenter } : {}), ...(orchestrators ? { orchestrators } : {}), ...(mesh ? { mesh } : {}), ...(platform && platform.platform.orchestrator === "eks" ? { observability: observabilityCost(platform, prices) } : {}) },
           null,
           2,
         ) + "\n",

@@ -2,7 +2,9 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli as costCli } from "../../cost/command";
 import { main, parseArgs } from "../../ops/plan-comment";
+import { readCostReport } from "../../ops/plan/cost";
 import { COMMENT_MARKER } from "../../ops/plan/comment";
 import { extractSynthWarnings } from "../../ops/synth-warnings";
 import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-warning";
@@ -168,18 +170,34 @@ describe("plan comment: monthly cost before and after", () => {
       "--cost-after", join(FIXTURES, "cost-head.json"),
     ]);
     expect(status).toBe(0);
-    expect(out).toContain("#### 💰 Monthly cost: $228.99 → $266.66 (+$37.67)");
+    expect(out).toContain("#### 💰 Monthly cost: $231.99 → $269.66 (+$37.67)");
     expect(out).toContain("| EC2 nodes | $30.37 | $60.74 | +$30.37 |");
     expect(out).toContain("| EKS control plane | $73.00 | $73.00 | – |");
-    expect(out).toContain("| VPC Lattice service network | $0.00 | $18.25 | +$18.25 |");
+    // The mesh's own charge (App Mesh none, Lattice per service) and the observability parts switched on.
+    expect(out).toContain("| Mesh (vpc-lattice) | $0.00 | $18.25 | +$18.25 |");
+    expect(out).toContain("| Mesh (appmesh) | $0.00 | $0.00 | – |");
+    expect(out).toContain("| Observability: Dashboard | $3.00 | $3.00 | – |");
+    expect(out).not.toContain("AMP samples ingested");
     expect(out).toContain("| Public IPv4 addresses | $10.95 | $0.00 | −$10.95 |");
     expect(out.indexOf("Monthly cost")).toBeLessThan(out.indexOf("| Stack |"));
   });
 
+  it("reads what `npm run cost -- --json` really prints for the configured platform", () => {
+    let stdout = "";
+    const code = costCli(["--platform", "--json"], { stdout: (t) => (stdout += t), stderr: () => {}, writeFile: () => {} });
+    expect(code).toBe(0);
+    const snapshot = readCostReport(JSON.parse(stdout) as unknown, "npm run cost -- --json");
+    const components = snapshot.lines.map((l) => l.component);
+    expect(components).toEqual(expect.arrayContaining(["EKS control plane", "EC2 nodes", "Fargate pods"]));
+    expect(components.some((c) => c.startsWith("Mesh ("))).toBe(true);
+    expect(components.some((c) => c.startsWith("Observability: "))).toBe(true);
+    expect(snapshot.total).toBeCloseTo(snapshot.lines.reduce((n, l) => n + l.monthly, 0), 6);
+  }, 60_000);
+
   it("shows no change when the configs cost the same", () => {
     const base = join(FIXTURES, "cost-base.json");
     const { out } = run(["--stack", `network=${join(plansDir(), "network.json")}`, "--cost-before", base, "--cost-after", base]);
-    expect(out).toContain("#### 💰 Monthly cost: $228.99 → $228.99 (–)");
+    expect(out).toContain("#### 💰 Monthly cost: $231.99 → $231.99 (–)");
   });
 
   it("refuses one side without the other, or a file that is not the cost model's JSON", () => {

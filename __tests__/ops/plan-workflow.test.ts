@@ -209,7 +209,7 @@ if [ "$(basename "$PWD")" = .base ]; then [ -z "$BASE_FAILS" ] || { echo "cost: 
     copyFileSync(join(FIXTURES, "plan-stateless.json"), join(dir, "plans", "network.json"));
     writeFileSync(join(dir, "plans", "synth.log"), "");
     expect(runStep("Write the comment", dir, bin, { RUN_URL: "u", HEAD_SHA: "abc" }).status).toBe(0);
-    expect(readFileSync(join(dir, "comment.md"), "utf8")).toContain("#### 💰 Monthly cost: $228.99 → $266.66 (+$37.67)");
+    expect(readFileSync(join(dir, "comment.md"), "utf8")).toContain("#### 💰 Monthly cost: $231.99 → $269.66 (+$37.67)");
 
     const broken = workspace();
     mkdirSync(join(broken, ".base"));

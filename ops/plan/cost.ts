@@ -3,6 +3,9 @@
  * `npm run cost -- --json` (cost/command.ts): one run on the base branch's checkout, one on
  * the pull request's. Each is read from its "configured" scenario (the placement the config
  * asks for), whose lines are the components: control plane, NAT, ALB, EC2 nodes, Fargate...
+ * To those it adds, when the JSON has them, the configured mesh's own charge (VPC Lattice's
+ * per-service and per-request parts; App Mesh has none) and each observability part that is
+ * switched on (log groups, Container Insights, ...).
  * Reading the JSON, not calling the model, prices the base with the base's own model and config.
  */
 
@@ -32,11 +35,29 @@ export function readCostReport(json: unknown, what: string): CostSnapshot {
     throw new Error(`${what}: no "configured" scenario with lines and a monthly total; write it with \`npm run cost -- --json\``);
   }
   const lines = new Map<string, number>();
+  const add = (component: string, monthly: number) => lines.set(component, (lines.get(component) ?? 0) + monthly);
   for (const l of scenario.lines) {
     if (typeof l.component !== "string" || typeof l.monthly !== "number") throw new Error(`${what}: a cost line lacks its component or monthly figure`);
-    lines.set(l.component, (lines.get(l.component) ?? 0) + l.monthly);
+    add(l.component, l.monthly);
   }
-  return { region: report.prices?.region ?? "?", takenOn: report.prices?.takenOn ?? "?", lines: [...lines].map(([component, monthly]) => ({ component, monthly })), total: scenario.monthly };
+  let total = scenario.monthly;
+  // The mesh's charge is what its comparison adds on top of the same platform (cost/mesh.ts).
+  const meshes = (json as { mesh?: Record<string, unknown> }).mesh;
+  // Keyed appmesh / lattice, each naming its implementation ("appmesh", "vpc-lattice").
+  type MeshCost = { implementation?: string; monthly?: number; platform?: { monthly?: number } };
+  const configured = Object.values(meshes ?? {}).find((m): m is MeshCost => typeof m === "object" && m !== null && (m as MeshCost).implementation === meshes?.configured);
+  if (typeof configured?.monthly === "number" && typeof configured.platform?.monthly === "number") {
+    const mesh = configured.monthly - configured.platform.monthly;
+    add(`Mesh (${String(meshes?.configured)})`, mesh);
+    total += mesh;
+  }
+  const observability = (json as { observability?: { lines?: Array<{ on?: boolean; part?: string; monthly?: number }> } }).observability;
+  for (const l of observability?.lines ?? []) {
+    if (l.on !== true || typeof l.part !== "string" || typeof l.monthly !== "number") continue;
+    add(`Observability: ${l.part}`, l.monthly);
+    total += l.monthly;
+  }
+  return { region: report.prices?.region ?? "?", takenOn: report.prices?.takenOn ?? "?", lines: [...lines].map(([component, monthly]) => ({ component, monthly })), total };
 }
 
 /** Rows for every component either side has, in the after order then the ones the change removes. */
