@@ -82,7 +82,8 @@ dir="\${1#-chdir=}"; stack=$(basename "$dir"); shift
 echo "terraform $stack $*" >> "$CALLS"
 case "$1" in
   init) ;;
-  state) [ "$stack" = "$UNAPPLIED" ] || echo '{"version":4}' ;;
+  state) [ "$stack" != "$STATE_FAILS" ] || { echo "Error: AccessDenied: s3:GetObject" >&2; exit 1; }
+         [ "$stack" = "$UNAPPLIED" ] || echo '{"version":4}' ;;
   plan) [[ " $* " == *" -lock=false "* ]] || { echo "plan must not lock" >&2; exit 9; }
         [ "$stack" != "$FAIL_PLAN" ] || { echo "Error: AccessDenied" >&2; exit 1; }; touch "$dir/tfplan" ;;
   show) if [ "$stack" = "$DRIFTED" ]; then cat "$FIXTURES/plan-stateful.json"; else cat "$FIXTURES/plan-no-changes.json"; fi ;;
@@ -146,7 +147,7 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
   });
 }
 
-async function driftRun(environment: string, env: { DRIFTED?: string; UNAPPLIED?: string; FAIL_PLAN?: string }) {
+async function driftRun(environment: string, env: { DRIFTED?: string; UNAPPLIED?: string; FAIL_PLAN?: string; STATE_FAILS?: string }) {
   const dir = tempDir("drift-run-");
   for (const d of ["ops", "node_modules", "stacks"]) symlinkSync(join(PROJECT_ROOT, d), join(dir, d));
   writeFileSync(join(dir, "package.json"), readFileSync(join(PROJECT_ROOT, "package.json")));
@@ -168,6 +169,7 @@ async function driftRun(environment: string, env: { DRIFTED?: string; UNAPPLIED?
     DRIFTED: "",
     UNAPPLIED: "",
     FAIL_PLAN: "",
+    STATE_FAILS: "",
     ...env,
   };
   const plan = await bash("plan.sh", dir, vars);
@@ -204,6 +206,12 @@ describe("drift workflow steps, run against stubs and a fake GitHub", () => {
     expect(run.plan.status).toBe(0);
     expect(run.report.status).toBe(2);
     expect(run.report.out).toContain("issue #2 left open");
+    expect(issues[1]?.state).toBe("open");
+
+    // A state the role cannot read is not "not applied": it fails too, instead of hiding drift.
+    const unreadable = await driftRun("dev", { STATE_FAILS: "cluster" });
+    expect(unreadable.applied).toContain("cluster");
+    expect(unreadable.report.status).toBe(2);
     expect(issues[1]?.state).toBe("open");
   }, 60_000);
 });
