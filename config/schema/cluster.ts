@@ -2,7 +2,8 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { autoscalingFields, checkAutoscaling, resolveKarpenter } from "./autoscaling";
 import { iamArn, intInRange, labelKey, labelValue, logRetentionDays, namespaceName } from "../../input/fields";
-import { AMI_TYPES, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, EKS_CALENDAR_AS_OF, EKS_KUBERNETES_CALENDAR, MAX_PUBLIC_ACCESS_CIDRS, OLDEST_CALENDAR_MINOR, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
+import { EKS_VERSIONS } from "../../facts/eks-versions";
+import { AMI_TYPES, CORE_ADDONS, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, EKS_CALENDAR_AS_OF, EKS_KUBERNETES_CALENDAR, MAX_PUBLIC_ACCESS_CIDRS, OLDEST_CALENDAR_MINOR, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
 import { PLATFORM_NODE_LABELS } from "../../facts/labels";
 import { FARGATE_LIMITS } from "../../facts/fargate";
 
@@ -48,12 +49,13 @@ const addonVersion = (name: CoreAddon) =>
     .regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, {
       error: (i) => `${quote(i.input)} is not an EKS add-on version; use the form "v1.2.3-eksbuild.1" (list them with: aws eks describe-addon-versions --kubernetes-version <version> --addon-name ${name})`,
     })
-    .default(DEFAULT_ADDON_VERSIONS[name]);
+    // Unset: the build published for kubernetesVersion (facts/eks-versions.ts), filled in below.
+    .optional();
 
 const addonSettings = (name: CoreAddon) =>
   z
     .strictObject({
-      /** Pinned build, e.g. "v1.35.3-eksbuild.2". */
+      /** Pinned build, e.g. "v1.35.3-eksbuild.2". @default the build for kubernetesVersion in facts/eks-versions.ts */
       version: addonVersion(name),
     })
     .prefault({});
@@ -283,7 +285,14 @@ export const clusterSchema = clusterObject
   .prefault({})
   .superRefine((c, ctx) => checkCluster(c, ctx))
   // Resolved once the section is checked, so the stacks never re-default a pool.
-  .transform((c) => ({ ...c, karpenter: resolveKarpenter(c.karpenter) }));
+  .transform((c) => ({ ...c, addons: resolveAddons(c.kubernetesVersion, c.addons), karpenter: resolveKarpenter(c.karpenter) }));
+
+/** Each unpinned add-on takes the build published for the cluster's minor, so an upgrade is one field. */
+function resolveAddons(minor: string, addons: z.output<typeof clusterObject>["addons"]): Record<CoreAddon, { version: string }> {
+  const published = EKS_VERSIONS[minor]?.addons ?? DEFAULT_ADDON_VERSIONS;
+  const pick = (name: CoreAddon) => ({ version: addons[name].version ?? published[name] });
+  return { "vpc-cni": pick("vpc-cni"), "kube-proxy": pick("kube-proxy"), coredns: pick("coredns") };
+}
 
 function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -329,7 +338,7 @@ function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): 
   }
 
   const minor = c.kubernetesVersion;
-  const proxy = c.addons["kube-proxy"].version;
+  const proxy = c.addons["kube-proxy"].version ?? "";
   const proxyMinor = /^v(\d+\.\d+)\.\d+-eksbuild\.\d+$/.exec(proxy)?.[1];
   // A minor EKS no longer offers is refused on its own field; a matching build would not help.
   const offered = /^1\.\d{2}$/.test(minor) && (OFFERED_MINORS.includes(minor) || !EKS_KUBERNETES_CALENDAR[minor] && minorNumber(minor) > minorNumber(OLDEST_CALENDAR_MINOR));
@@ -337,6 +346,15 @@ function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): 
     issue(
       ["addons", "kube-proxy", "version"],
       `"${proxy}" is a build for Kubernetes ${proxyMinor} but kubernetesVersion is "${minor}"; use a v${minor}.x build (aws eks describe-addon-versions --kubernetes-version ${minor} --addon-name kube-proxy)`,
+    );
+  }
+
+  // Preflight: the add-on builds must exist for the target minor (facts/eks-versions.ts).
+  const unpinned = CORE_ADDONS.filter((name) => c.addons[name].version === undefined);
+  if (offered && !EKS_VERSIONS[minor] && unpinned.length > 0) {
+    issue(
+      ["kubernetesVersion"],
+      `"${minor}" has no add-on builds in facts/eks-versions.ts (it lists ${Object.keys(EKS_VERSIONS).join(", ")}); add its row from aws eks describe-addon-versions --kubernetes-version ${minor}, or pin cluster.addons.${unpinned.join(", ")}.version`,
     );
   }
 
