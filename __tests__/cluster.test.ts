@@ -361,8 +361,8 @@ describe("refused cluster configs name the field, the problem and what is allowe
     ["Kubernetes version without the dot's second digit", { kubernetesVersion: "1.3" }, 'cluster.kubernetesVersion: "1.3" is not a Kubernetes minor version; write it like "1.35" (no "v", no patch number)'],
     ["Kubernetes version with a v", { kubernetesVersion: "v1.34" }, 'cluster.kubernetesVersion: "v1.34" is not a Kubernetes minor version; write it like "1.35" (no "v", no patch number)'],
     [
-      "kube-proxy for another Kubernetes version",
-      { kubernetesVersion: "1.34" },
+      "kube-proxy pinned for another Kubernetes version",
+      { kubernetesVersion: "1.34", addons: { "kube-proxy": { version: "v1.35.3-eksbuild.2" } } },
       'cluster.addons.kube-proxy.version: "v1.35.3-eksbuild.2" is a build for Kubernetes 1.35 but kubernetesVersion is "1.34"; use a v1.34.x build (aws eks describe-addon-versions --kubernetes-version 1.34 --addon-name kube-proxy)',
     ],
     ["malformed add-on version", { addons: { coredns: { version: "1.13.2" } } }, 'cluster.addons.coredns.version: "1.13.2" is not an EKS add-on version; use the form "v1.2.3-eksbuild.1" (list them with: aws eks describe-addon-versions --kubernetes-version <version> --addon-name coredns)'],

@@ -18,7 +18,7 @@
  * pinned Karpenter alias; node groups follow the control plane's minor (EKS picks the latest
  * AMI release for it) and Karpenter's `al2023@latest` resolves for the cluster's minor.
  * Refresh: `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name>`
- * (docs/upgrading.md).
+ * (docs/upgrade-command.md, "Before you start").
  */
 import { EKS_KUBERNETES_CALENDAR } from "./eks";
 
