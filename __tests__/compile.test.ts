@@ -63,3 +63,111 @@ describe("ahead-of-time compilation (input/compile.cjs) never runs stale code", 
     for (const f of fs.readdirSync(BUILD_DIR)) if (f.startsWith("module-") && fs.readFileSync(path.join(BUILD_DIR, f), "utf8").includes(dir)) built.push(path.join(BUILD_DIR, f));
   });
 });
+
+describe("the compile cache follows what resolution reads, not only esbuild's inputs", () => {
+  let n = 0;
+  let writes = 0;
+  const started = Date.now() - 600_000;
+  /** A fresh folder per case, so one case's files cannot resolve another's imports. */
+  const project = (files: Record<string, string>): string => {
+    const root = path.join(dir, `resolution-${n++}`);
+    for (const [file, text] of Object.entries(files)) write(path.join(root, file), text);
+    return root;
+  };
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    // In the past (a build ignores what changes while it runs) and later than anything
+    // written before, whatever the file system's time resolution.
+    const at = new Date(started + 1000 * ++writes);
+    fs.utimesSync(file, at, at);
+  };
+  const recordOf = (bundle: string) => bundle.replace(/\.[0-9a-f]{16}\.cjs$/, ".json");
+  /** Builds, and proves the cache would be reused before the change under test. */
+  const first = (entry: string, value: string) => {
+    expect(load(entry).value).toBe(value);
+    expect(compile(entry)).toBe(built[built.length - 1]);
+  };
+
+  it("an unchanged project reuses the bundle without rewriting its record", () => {
+    const root = project({ "entry.ts": 'import { word } from "./lib";\nexport const value = word;\n', "lib/index.ts": 'export const word = "index";\n' });
+    const entry = path.join(root, "entry.ts");
+    expect(load(entry).value).toBe("index");
+    const record = recordOf(built[built.length - 1]);
+    const before = fs.statSync(record).mtimeMs;
+    expect(compile(entry)).toBe(built[built.length - 1]);
+    expect(fs.statSync(record).mtimeMs).toBe(before);
+  });
+
+  it("rebuilds when a tsconfig.json changes how an import resolves", () => {
+    const tsconfig = (target: string) => JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@word": [target] } } });
+    const root = project({
+      "tsconfig.json": tsconfig("./word-a.ts"),
+      "word-a.ts": 'export const word = "a";\n',
+      "word-b.ts": 'export const word = "b";\n',
+      "entry.ts": 'import { word } from "@word";\nexport const value = word;\n',
+    });
+    const entry = path.join(root, "entry.ts");
+    first(entry, "a");
+    write(path.join(root, "tsconfig.json"), tsconfig("./word-b.ts"));
+    expect(load(entry).value).toBe("b");
+  });
+
+  it("rebuilds when a tsconfig.json it extends changes", () => {
+    const base = (target: string) => JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@word": [target] } } });
+    const root = project({
+      "base.json": base("./word-a.ts"),
+      "tsconfig.json": '{\n  // comments are allowed here\n  "extends": "./base.json",\n}\n',
+      "word-a.ts": 'export const word = "a";\n',
+      "word-b.ts": 'export const word = "b";\n',
+      "entry.ts": 'import { word } from "@word";\nexport const value = word;\n',
+    });
+    const entry = path.join(root, "entry.ts");
+    first(entry, "a");
+    write(path.join(root, "base.json"), base("./word-b.ts"));
+    expect(load(entry).value).toBe("b");
+  });
+
+  it("rebuilds when a dependency's package.json points elsewhere (its main or exports)", () => {
+    const root = project({
+      "node_modules/dep/package.json": JSON.stringify({ name: "dep", main: "a.js" }),
+      "node_modules/dep/a.js": 'exports.word = "a";\n',
+      "node_modules/dep/b.js": 'exports.word = "b";\n',
+      "entry.ts": 'import { word } from "dep";\nexport const value: string = word;\n',
+    });
+    const entry = path.join(root, "entry.ts");
+    first(entry, "a");
+    write(path.join(root, "node_modules/dep/package.json"), JSON.stringify({ name: "dep", exports: { ".": "./b.js" } }));
+    expect(load(entry).value).toBe("b");
+  });
+
+  it("rebuilds when a new foo.ts beside foo/index.ts takes over the import", () => {
+    const root = project({ "entry.ts": 'import { word } from "./lib";\nexport const value = word;\n', "lib/index.ts": 'export const word = "index";\n' });
+    const entry = path.join(root, "entry.ts");
+    first(entry, "index");
+    write(path.join(root, "lib.ts"), 'export const word = "sibling";\n');
+    expect(load(entry).value).toBe("sibling");
+  });
+
+  it("rebuilds when a .tsx beside a .ts takes over the import", () => {
+    const root = project({ "entry.ts": 'import { word } from "./word";\nexport const value = word;\n', "word.ts": 'export const word = "ts";\n' });
+    const entry = path.join(root, "entry.ts");
+    first(entry, "ts");
+    write(path.join(root, "word.tsx"), 'export const word = "tsx";\n');
+    expect(load(entry).value).toBe("tsx");
+  });
+
+  it("rebuilds when a nested node_modules appears nearer to the importing file", () => {
+    const root = project({
+      "node_modules/dep/package.json": JSON.stringify({ name: "dep", main: "index.js" }),
+      "node_modules/dep/index.js": 'exports.word = "outer";\n',
+      "app/entry.ts": 'import { word } from "dep";\nexport const value: string = word;\n',
+    });
+    const entry = path.join(root, "app/entry.ts");
+    first(entry, "outer");
+    write(path.join(root, "app/node_modules/dep/package.json"), JSON.stringify({ name: "dep", main: "index.js" }));
+    write(path.join(root, "app/node_modules/dep/index.js"), 'exports.word = "nested";\n');
+    expect(load(entry).value).toBe("nested");
+  });
+});
+

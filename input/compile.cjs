@@ -6,8 +6,9 @@
  *
  * A build bundles an entry file (and, for the app, the packages it imports) with esbuild
  * into .build/<name>.<content hash>.cjs and records every input file's size and mtime in
- * .build/<name>.json. A later run stats those inputs (about 700 files, a few
- * milliseconds) and rebuilds when any differs, so an edit to a stack, a catalog, an
+ * .build/<name>.json, with the paths resolution reads that esbuild does not list (tsconfig,
+ * package.json files, shadowing files, nested node_modules: resolutionProbes). A later run
+ * stats those (a few milliseconds) and rebuilds when any differs, so an edit to a stack, a catalog, an
  * environment file or an installed package is picked up by the next synth. Bundles are
  * content-addressed, so processes running at the same time never read a half-written or
  * mismatched file.
@@ -75,7 +76,7 @@ function stamp(file) {
 }
 
 function isFresh(record, key) {
-  if (!record || record.key !== key || !fs.existsSync(path.join(BUILD_DIR, record.bundle))) return false;
+  if (!record || record.key !== key || !record.probes || !fs.existsSync(path.join(BUILD_DIR, record.bundle))) return false;
   for (const [file, [size, mtime]] of Object.entries(record.inputs)) {
     let now;
     try {
@@ -85,7 +86,88 @@ function isFresh(record, key) {
     }
     if (now[0] !== size || now[1] !== mtime) return false;
   }
+  for (const [file, was] of Object.entries(record.probes)) {
+    if (JSON.stringify(probe(path.resolve(PROJECT_ROOT, file))) !== JSON.stringify(was)) return false;
+  }
   return true;
+}
+
+/**
+ * What a path is, for the files resolution reads without listing them as inputs: absent
+ * (null), a folder ("dir": only its existence matters) or a file ([size, mtime]).
+ */
+function probe(file) {
+  const s = fs.statSync(file, { throwIfNoEntry: false });
+  if (!s) return null;
+  return s.isDirectory() ? "dir" : [s.size, s.mtimeMs];
+}
+
+// esbuild's resolveExtensions, in the order it tries them.
+const RESOLVE_EXTENSIONS = [".tsx", ".ts", ".jsx", ".js", ".css", ".json"];
+
+/**
+ * The paths whose change alters a bundle without touching one of esbuild's listed inputs
+ * (issue #29): the tsconfig.json/jsconfig.json esbuild reads for each source (and what they
+ * extend), package.json files (a dependency's `exports`/`main`), a node_modules folder that
+ * appears nearer to a source than the one it resolved from, and a file that would win the
+ * resolution of an import (a `foo.ts` added beside `foo/index.ts`, a `.tsx` beside a `.ts`).
+ * Only stats at check time; the list is built once per build.
+ */
+function resolutionProbes(inputFiles) {
+  const paths = new Set();
+  const dirs = new Set();
+  for (const rel of inputFiles) {
+    const file = path.resolve(PROJECT_ROOT, rel);
+    const parts = file.split(path.sep);
+    const nm = parts.lastIndexOf("node_modules");
+    if (nm >= 0) {
+      // A package's own package.json decides its entry points and exports.
+      const depth = parts[nm + 1]?.startsWith("@") ? 3 : 2;
+      paths.add(path.join(parts.slice(0, nm + depth).join(path.sep), "package.json"));
+      continue;
+    }
+    const dir = path.dirname(file);
+    const ext = path.extname(file);
+    const stem = path.join(dir, path.basename(file, ext));
+    const at = RESOLVE_EXTENSIONS.indexOf(ext);
+    for (const earlier of at >= 0 ? RESOLVE_EXTENSIONS.slice(0, at) : []) paths.add(stem + earlier);
+    // `./foo` tries foo.<ext> before foo/index.<ext>.
+    if (path.basename(file, ext) === "index") for (const e of RESOLVE_EXTENSIONS) paths.add(dir + e);
+    for (let d = dir; !dirs.has(d); d = path.dirname(d)) {
+      dirs.add(d);
+      if (path.dirname(d) === d) break;
+    }
+  }
+  for (const d of dirs) {
+    for (const name of ["tsconfig.json", "jsconfig.json", "package.json", "node_modules"]) paths.add(path.join(d, name));
+  }
+  for (const tsconfig of [...paths].filter((p) => /[\\/][tj]sconfig\.json$/.test(p))) {
+    for (const extended of tsconfigExtends(tsconfig)) paths.add(extended);
+  }
+  const probes = {};
+  for (const p of paths) probes[path.relative(PROJECT_ROOT, p)] = probe(p);
+  return probes;
+}
+
+/** The files a tsconfig extends (relative `extends` only; a package's config is under node_modules, probed as a package). */
+function tsconfigExtends(file, seen = new Set()) {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  let config;
+  try {
+    // tsconfig allows comments and trailing commas; strip the common forms before parsing.
+    const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "").replace(/,(\s*[}\]])/g, "$1");
+    config = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const found = [];
+  for (const ext of [config?.extends ?? []].flat()) {
+    if (typeof ext !== "string" || !ext.startsWith(".")) continue;
+    const target = path.resolve(path.dirname(file), ext.endsWith(".json") ? ext : `${ext}.json`);
+    found.push(target, ...tsconfigExtends(target, seen));
+  }
+  return found;
 }
 
 /** Writes a file so that readers see either the old content or the new, never a part. */
@@ -159,7 +241,8 @@ async function build({ abs, name, packages }) {
     inputs[file] = s;
   }
   // An input edited while building may not be in the bundle: leave no record, so the next run builds again.
-  if (!editedDuringBuild) writeAtomic(path.join(BUILD_DIR, `${name}.json`), JSON.stringify({ key: buildKey(abs, packages), bundle, inputs }));
+  const probes = resolutionProbes(Object.keys(inputs));
+  if (!editedDuringBuild) writeAtomic(path.join(BUILD_DIR, `${name}.json`), JSON.stringify({ key: buildKey(abs, packages), bundle, inputs, probes }));
   for (const old of fs.readdirSync(BUILD_DIR)) {
     if (old.startsWith(`${name}.`) && old !== bundle && old !== `${name}.json` && !old.startsWith(`${bundle}.`) && !old.endsWith(".tmp")) {
       fs.rmSync(path.join(BUILD_DIR, old), { force: true });
