@@ -12,15 +12,8 @@ import { parse } from "yaml";
 import { ACKNOWLEDGEMENTS_FILE, gate, parseAcknowledgements, renderGate } from "../../ops/apply-gate";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES, loadFixture } from "./support/plans";
+import { stepNamed, type Step } from "./support/workflow";
 import { NPX_TSX_STUB, PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
 
 const text = readFileSync(join(PROJECT_ROOT, ".github", "workflows", "apply.yml"), "utf8");
 const workflow = parse(text) as {
@@ -29,11 +22,7 @@ const workflow = parse(text) as {
   jobs: { apply: { environment: string; concurrency: Record<string, unknown>; strategy: Record<string, unknown>; permissions: Record<string, string>; env: Record<string, string>; steps: Step[] } };
 };
 const job = workflow.jobs.apply;
-const step = (name: string): Step => {
-  const s = job.steps.find((x) => x.name === name);
-  if (!s) throw new Error(`no step "${name}"`);
-  return s;
-};
+const step = (name: string): Step => stepNamed(job.steps, name, "apply.yml");
 
 describe("apply workflow definition", () => {
   it("runs on merges to main (and by hand), with read and OIDC permissions only", () => {

@@ -13,15 +13,8 @@ import { parse } from "yaml";
 import { driftMarker } from "../../ops/drift/issue";
 import { SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES } from "./support/plans";
+import { stepNamed, type Step } from "./support/workflow";
 import { NPX_TSX_STUB, PROJECT_ROOT, stubBin, tempDir, writeCdktfOut } from "./support/shell";
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
 
 const text = readFileSync(join(PROJECT_ROOT, ".github", "workflows", "drift.yml"), "utf8");
 const workflow = parse(text) as {
@@ -30,11 +23,7 @@ const workflow = parse(text) as {
   jobs: { drift: { strategy: { matrix: Record<string, string> }; permissions: Record<string, string>; env: Record<string, string>; environment?: string; steps: Step[] } };
 };
 const job = workflow.jobs.drift;
-const step = (name: string): Step => {
-  const s = job.steps.find((x) => x.name === name);
-  if (!s) throw new Error(`no step "${name}"`);
-  return s;
-};
+const step = (name: string): Step => stepNamed(job.steps, name, "drift.yml");
 
 describe("drift workflow definition", () => {
   it("runs daily and by hand, per environment, with read, OIDC and issue permissions only", () => {

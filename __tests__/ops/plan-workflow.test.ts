@@ -12,16 +12,8 @@ import { insecureEdgeWarning } from "../../stacks/constructs/edge/insecure-edge-
 import { parseManifest, stackOrder } from "../../ops/stack-order";
 import { PLATFORM_ORDER, SAMPLE_MANIFEST } from "./support/manifest";
 import { FIXTURES } from "./support/plans";
+import { stepNamed, type Step } from "./support/workflow";
 import { NPX_TSX_STUB, PROJECT_ROOT, runBash, stubBin, tempDir, writeCdktfOut } from "./support/shell";
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-  if?: string;
-}
 
 const WORKFLOW_PATH = join(PROJECT_ROOT, ".github", "workflows", "plan.yml");
 const workflowText = readFileSync(WORKFLOW_PATH, "utf8");
@@ -32,11 +24,7 @@ const workflow = parse(workflowText) as {
 };
 const steps = workflow.jobs.plan.steps;
 
-function step(name: string): Step {
-  const found = steps.find((s) => s.name === name);
-  if (found === undefined) throw new Error(`no step named "${name}" in ${WORKFLOW_PATH}`);
-  return found;
-}
+const step = (name: string): Step => stepNamed(steps, name, WORKFLOW_PATH);
 
 function action(prefix: string): Step {
   const found = steps.find((s) => s.uses?.startsWith(`${prefix}@`));
