@@ -7,7 +7,7 @@ import type { PlatformConfigInput } from "../config/schema";
 import { formatFindings, scanStacks } from "../scripts/security-scan";
 import { principalSlug } from "../stacks/cluster/stack";
 import { policyOf, scratchDir, synthPlatform, withDev } from "./support/synth";
-import { DEFAULT_ADDON_VERSIONS } from "../facts/eks";
+import { DEFAULT_ADDON_VERSIONS } from "../facts/eks-versions";
 import { FARGATE_LIMITS } from "../facts/fargate";
 
 const PRIVATE_SUBNETS = "${data.terraform_remote_state.remote-state-network.outputs.private_subnet_ids}";

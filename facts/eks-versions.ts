@@ -20,7 +20,7 @@
  * Refresh: `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name>`
  * (docs/upgrade-command.md, "Before you start").
  */
-import { EKS_KUBERNETES_CALENDAR } from "./eks";
+import { CORE_ADDONS, type CoreAddon, DEFAULT_CLOUDWATCH_ADDON_VERSION, DEFAULT_KUBERNETES_VERSION, EKS_KUBERNETES_CALENDAR } from "./eks";
 
 export const EKS_VERSIONS_AS_OF = "2026-12-02";
 
@@ -37,7 +37,7 @@ export interface EksMinorVersions {
 
 const CNI = "v1.21.1-eksbuild.7";
 const POD_IDENTITY_AGENT = "v1.3.10-eksbuild.2";
-const CLOUDWATCH = "v6.4.0-eksbuild.1";
+const CLOUDWATCH = DEFAULT_CLOUDWATCH_ADDON_VERSION;
 
 const row = (minor: string, kubeProxy: string, coredns: string): EksMinorVersions => ({
   endOfStandardSupport: EKS_KUBERNETES_CALENDAR[minor].endOfStandardSupport,
@@ -52,3 +52,8 @@ export const EKS_VERSIONS: Readonly<Record<string, EksMinorVersions>> = {
   "1.34": row("1.34", "v1.34.6-eksbuild.2", "v1.13.2-eksbuild.4"),
   "1.35": row("1.35", "v1.35.3-eksbuild.2", "v1.13.2-eksbuild.4"),
 };
+
+/** The core add-ons' builds for the default Kubernetes version. */
+export const DEFAULT_ADDON_VERSIONS: Readonly<Record<CoreAddon, string>> = Object.fromEntries(
+  CORE_ADDONS.map((name) => [name, EKS_VERSIONS[DEFAULT_KUBERNETES_VERSION].addons[name]]),
+) as Record<CoreAddon, string>;

@@ -9,17 +9,8 @@ export const REQUIRED_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 export const CORE_ADDONS = ["vpc-cni", "kube-proxy", "coredns"] as const;
 export type CoreAddon = (typeof CORE_ADDONS)[number];
 
-/**
- * Default add-on builds for the default Kubernetes version (1.35), from the EKS user guide's
- * "latest version" tables. Move them with
- * `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name <name>`.
- */
+/** The default Kubernetes version; its add-on builds are its row in facts/eks-versions.ts. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
-export const DEFAULT_ADDON_VERSIONS: Record<CoreAddon, string> = {
-  "vpc-cni": "v1.21.1-eksbuild.7",
-  "kube-proxy": "v1.35.3-eksbuild.2",
-  coredns: "v1.13.2-eksbuild.4",
-};
 
 /**
  * The EKS Kubernetes release calendar: when each minor's standard and extended support end

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { autoscalingFields, checkAutoscaling, resolveKarpenter } from "./autoscaling";
 import { iamArn, intInRange, labelKey, labelValue, logRetentionDays, namespaceName } from "../../input/fields";
-import { EKS_VERSIONS } from "../../facts/eks-versions";
-import { AMI_TYPES, CORE_ADDONS, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, EKS_CALENDAR_AS_OF, EKS_KUBERNETES_CALENDAR, MAX_PUBLIC_ACCESS_CIDRS, OLDEST_CALENDAR_MINOR, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
+import { DEFAULT_ADDON_VERSIONS, EKS_VERSIONS } from "../../facts/eks-versions";
+import { AMI_TYPES, CORE_ADDONS, CONTROL_PLANE_LOG_TYPES, type CoreAddon, DEFAULT_KUBERNETES_VERSION, EKS_CALENDAR_AS_OF, EKS_KUBERNETES_CALENDAR, MAX_PUBLIC_ACCESS_CIDRS, OLDEST_CALENDAR_MINOR, REQUIRED_LOG_TYPES, TAINT_EFFECTS } from "../../facts/eks";
 import { PLATFORM_NODE_LABELS } from "../../facts/labels";
 import { FARGATE_LIMITS } from "../../facts/fargate";
 
@@ -290,8 +290,7 @@ export const clusterSchema = clusterObject
 /** Each unpinned add-on takes the build published for the cluster's minor, so an upgrade is one field. */
 function resolveAddons(minor: string, addons: z.output<typeof clusterObject>["addons"]): Record<CoreAddon, { version: string }> {
   const published = EKS_VERSIONS[minor]?.addons ?? DEFAULT_ADDON_VERSIONS;
-  const pick = (name: CoreAddon) => ({ version: addons[name].version ?? published[name] });
-  return { "vpc-cni": pick("vpc-cni"), "kube-proxy": pick("kube-proxy"), coredns: pick("coredns") };
+  return Object.fromEntries(CORE_ADDONS.map((name) => [name, { version: addons[name].version ?? published[name] }])) as Record<CoreAddon, { version: string }>;
 }
 
 function checkCluster(c: z.output<typeof clusterObject>, ctx: z.RefinementCtx): void {
